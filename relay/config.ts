@@ -1,0 +1,101 @@
+/**
+ * The relay's one configuration object. Every limit is documented where it is declared, with its
+ * unit in its name. `lfcc serve` flags, scenario `relay:` overrides and the fuzzer's randomized
+ * knobs all end up here, through `resolveRelayConfig`.
+ */
+export interface RelayConfig {
+  /** Identity of this relay process in Redis messages and `/health`. Default: generated. */
+  serverId: string;
+
+  /** Batch outgoing Redis publishes per document (one publish per window). Default true. */
+  enableBatching: boolean;
+  /** How long a batch may wait for more messages before it is published. Default 5 ms. */
+  batchWindowMs: number;
+  /** A batch is published at once when it holds this many messages. Default 64. */
+  batchMaxMessages: number;
+
+  /** Per-connection token buckets. Default true. */
+  enableRateLimiting: boolean;
+  /** Message bucket refill rate. Default 100 messages/s. */
+  rateLimitMessagesPerSecond: number;
+  /** Message bucket size: the largest burst. PROTOCOL.md caps it at 500. Default 200. */
+  rateLimitBurstMessages: number;
+  /** Byte bucket refill rate. Default 1 MiB/s. */
+  rateLimitBytesPerSecond: number;
+  /** Byte bucket size. Default 4 MiB. */
+  rateLimitBurstBytes: number;
+  /** Rate-limited messages in a row after which the socket is closed with 1008. Default 1000. */
+  rateLimitCloseAfterViolations: number;
+
+  /** Largest accepted client frame; larger gets `ERROR TOO_LARGE`. Default 1 MiB. */
+  maxFrameBytes: number;
+
+  /** How long a requester waits for a snapshot before `update: null`. Default 5000 ms. */
+  snapshotTimeoutMs: number;
+
+  /** Outage queue bound by count (messages waiting for Redis). Default 10 000. */
+  queueMaxMessages: number;
+  /** Outage queue bound by size (UTF-8 bytes of the queued publishes). Default 16 MiB. */
+  queueMaxBytes: number;
+
+  /** First Redis reconnect delay; doubles per failed attempt up to the max. Default 100 ms. */
+  redisReconnectBaseMs: number;
+  /** Largest Redis reconnect delay. Default 2000 ms. */
+  redisReconnectMaxMs: number;
+
+  /** How often a server announces its clients of each doc (its roster). Default 2000 ms. */
+  heartbeatIntervalMs: number;
+  /**
+   * A remote server whose roster for a doc is this old is presumed dead: its clients are reported
+   * LEAVE. Must stay under PROTOCOL.md's 15 s ghost-presence bound. Default 6000 ms.
+   */
+  presenceTimeoutMs: number;
+
+  /** Remember delivered messageIds this long (de-duplication window). Default 60 000 ms. */
+  dedupWindowMs: number;
+  /** ...and at most this many of them. Default 50 000. */
+  dedupMaxEntries: number;
+
+  /** A client whose socket buffer exceeds this is closed with 4008 (slow consumer). Default 8 MiB. */
+  maxBufferedBytes: number;
+
+  /** When set, every routed message is HMAC-SHA256 signed and unsigned ones are dropped. */
+  clusterSecret?: string;
+}
+
+export const DEFAULT_RELAY_CONFIG: Omit<RelayConfig, "serverId"> = {
+  enableBatching: true,
+  batchWindowMs: 5,
+  batchMaxMessages: 64,
+  enableRateLimiting: true,
+  rateLimitMessagesPerSecond: 100,
+  rateLimitBurstMessages: 200,
+  rateLimitBytesPerSecond: 1024 * 1024,
+  rateLimitBurstBytes: 4 * 1024 * 1024,
+  rateLimitCloseAfterViolations: 1000,
+  maxFrameBytes: 1024 * 1024,
+  snapshotTimeoutMs: 5000,
+  queueMaxMessages: 10_000,
+  queueMaxBytes: 16 * 1024 * 1024,
+  redisReconnectBaseMs: 100,
+  redisReconnectMaxMs: 2000,
+  heartbeatIntervalMs: 2000,
+  presenceTimeoutMs: 6000,
+  dedupWindowMs: 60_000,
+  dedupMaxEntries: 50_000,
+  maxBufferedBytes: 8 * 1024 * 1024,
+};
+
+export function resolveRelayConfig(
+  overrides: Partial<RelayConfig> & { serverId: string },
+): RelayConfig {
+  const config = { ...DEFAULT_RELAY_CONFIG, ...stripUndefined(overrides) } as RelayConfig;
+  if (config.rateLimitBurstMessages > 500) {
+    throw new Error("rateLimitBurstMessages must be at most 500 (PROTOCOL.md section 5)");
+  }
+  return config;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
