@@ -1,0 +1,50 @@
+/**
+ * The run's trace: every observable event, serialized in a stable form and fed into an
+ * incremental sha256 whose hex digest is the run's `traceHash`. Full events are kept only when
+ * asked (a run can produce hundreds of thousands). Serialization: one line per event,
+ * `seq|tMs|node|kind|JSON(detail)`; detail objects are built by deterministic code, so their key
+ * order is deterministic too. Binary values must be passed as sizes or base64 strings.
+ */
+import { createHash, type Hash } from "node:crypto";
+import type { TraceEvent } from "../../lab/trace.ts";
+
+export class TraceRecorder {
+  private readonly hash: Hash = createHash("sha256");
+  private seq = 0;
+  private digestCache: string | undefined;
+  readonly events: TraceEvent[] | undefined;
+  /** Events recorded so far, per kind (cheap metrics and test assertions). */
+  readonly countsByKind = new Map<string, number>();
+  /** Optional live listener (tests, progress UIs). */
+  listener: ((event: TraceEvent) => void) | undefined;
+
+  constructor(
+    private readonly nowMs: () => number,
+    keepEvents: boolean,
+  ) {
+    this.events = keepEvents ? [] : undefined;
+  }
+
+  get length(): number {
+    return this.seq;
+  }
+
+  record(node: string, kind: string, detail: Record<string, unknown> = {}): void {
+    const event: TraceEvent = { seq: this.seq++, tMs: this.nowMs(), node, kind, detail };
+    this.hash.update(`${event.seq}|${event.tMs}|${node}|${kind}|${JSON.stringify(detail)}\n`);
+    this.digestCache = undefined;
+    this.countsByKind.set(kind, (this.countsByKind.get(kind) ?? 0) + 1);
+    this.events?.push(event);
+    this.listener?.(event);
+  }
+
+  count(kind: string): number {
+    return this.countsByKind.get(kind) ?? 0;
+  }
+
+  /** Hex sha256 of everything recorded so far (the hash keeps accepting events afterwards). */
+  digest(): string {
+    this.digestCache ??= this.hash.copy().digest("hex");
+    return this.digestCache;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * A virtual Redis pub/sub server at network node "redis". It models what the relay relies on:
+ * - subscriptions belong to a connection: lost when it drops or Redis restarts;
+ * - PUBLISH fans out to the subscriber connections present WHEN Redis processes it (at-most-once:
+ *   a subscriber that is gone, or whose connection is reset in flight, never gets it);
+ * - per-connection order (the network's FIFO);
+ * - PUBLISH replies with the number of receivers; PUBSUB NUMSUB counts subscribed connections;
+ * - down (restart in progress) = connection attempts refused.
+ * Commands travel as frames over the network, so latency, partitions and resets apply to Redis
+ * traffic exactly as to WebSocket traffic.
+ */
+import type { SimKernel } from "../kernel/kernel.ts";
+import type { Endpoint, Network } from "../net/network.ts";
+
+export const REDIS_NODE = "redis";
+
+export type RedisCommand =
+  | { id: number; op: "publish"; channel: string; message: string }
+  | { id: number; op: "subscribe" | "unsubscribe" | "numsub"; channel: string };
+
+export type RedisReply = { id: number; ok: true; value: number } | { id: number; ok: false; error: string };
+
+export type RedisPush = { push: "message"; channel: string; message: string };
+
+export class VirtualRedis {
+  private readonly subscribers = new Map<string, Set<Endpoint>>();
+  private readonly clients = new Set<Endpoint>();
+  private up = true;
+  published = 0;
+  pushed = 0;
+
+  constructor(
+    private readonly kernel: SimKernel,
+    private readonly network: Network,
+  ) {
+    this.start();
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  numsub(channel: string): number {
+    return this.subscribers.get(channel)?.size ?? 0;
+  }
+
+  /** Redis restart: every connection dropped, every subscription lost; back after `downMs`. */
+  restart(downMs: number): void {
+    this.kernel.trace.record(REDIS_NODE, "redis.restart", { downMs });
+    this.up = false;
+    this.network.unlisten(REDIS_NODE);
+    this.network.resetNode(REDIS_NODE, "redis restart", true);
+    this.subscribers.clear();
+    this.clients.clear();
+    this.kernel.after(downMs, REDIS_NODE, () => this.start());
+  }
+
+  private start(): void {
+    this.up = true;
+    this.network.listen(REDIS_NODE, (endpoint) => this.accept(endpoint));
+  }
+
+  private accept(endpoint: Endpoint): void {
+    this.clients.add(endpoint);
+    endpoint.onMessage = (data) => this.execute(endpoint, data as RedisCommand);
+    endpoint.onClose = () => this.drop(endpoint);
+  }
+
+  private drop(endpoint: Endpoint): void {
+    this.clients.delete(endpoint);
+    for (const [channel, set] of this.subscribers) {
+      set.delete(endpoint);
+      if (set.size === 0) this.subscribers.delete(channel);
+    }
+  }
+
+  private execute(endpoint: Endpoint, command: RedisCommand): void {
+    const value = this.apply(endpoint, command);
+    const reply: RedisReply = { id: command.id, ok: true, value };
+    endpoint.send(reply, 16);
+  }
+
+  private apply(endpoint: Endpoint, command: RedisCommand): number {
+    switch (command.op) {
+      case "publish":
+        return this.publish(command.channel, command.message);
+      case "subscribe": {
+        const set = this.subscribers.get(command.channel) ?? new Set<Endpoint>();
+        set.add(endpoint);
+        this.subscribers.set(command.channel, set);
+        return set.size;
+      }
+      case "unsubscribe":
+        this.subscribers.get(command.channel)?.delete(endpoint);
+        if (this.subscribers.get(command.channel)?.size === 0) this.subscribers.delete(command.channel);
+        return 0;
+      case "numsub":
+        return this.numsub(command.channel);
+    }
+  }
+
+  private publish(channel: string, message: string): number {
+    this.published++;
+    const receivers = this.subscribers.get(channel);
+    if (!receivers) return 0;
+    const push: RedisPush = { push: "message", channel, message };
+    const bytes = Buffer.byteLength(message, "utf8");
+    for (const receiver of receivers) receiver.send(push, bytes);
+    this.pushed += receivers.size;
+    return receivers.size;
+  }
+}
