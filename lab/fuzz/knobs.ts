@@ -1,0 +1,81 @@
+/**
+ * Randomized relay configuration per run ("knobs", after FoundationDB's BUGGIFY knobs and
+ * TigerBeetle's swarm testing): the same relay must hold every invariant under any sane setting,
+ * not just the defaults. Each knob is optional and shrinks toward "absent" (= production default),
+ * so a shrunk failing scenario only overrides the knobs that matter for the bug.
+ *
+ * Ranges stay inside PROTOCOL.md's limits: presence expiry must report a dead server's clients
+ * within 15 s, so heartbeat <= 3 s and presence timeout <= 4 heartbeats (<= 12 s).
+ */
+import fc from "fast-check";
+import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../../relay/config.ts";
+
+export type RelayOverrides = Partial<Omit<RelayConfig, "serverId">>;
+
+const KIB = 1024;
+
+interface RawKnobs {
+  queueMaxMessages?: number;
+  queueMaxKiB?: number;
+  snapshotTimeoutMs?: number;
+  enableBatching?: boolean;
+  batchWindowMs?: number;
+  batchMaxMessages?: number;
+  heartbeatIntervalMs?: number;
+  presenceTimeoutHeartbeats?: number;
+  redisReconnectBaseMs?: number;
+  redisReconnectSpreadMs?: number;
+  maxBufferedKiB?: number;
+}
+
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
+
+function rawKnobsArbitrary(): fc.Arbitrary<RawKnobs> {
+  return fc.record({
+    // Small queues overflow during outages: drops must then be repaired by the post-reconnect resync.
+    queueMaxMessages: optional(fc.integer({ min: 5, max: 20_000 })),
+    queueMaxKiB: optional(fc.integer({ min: 4, max: 16 * KIB })),
+    snapshotTimeoutMs: optional(fc.integer({ min: 2, max: 50 }).map((n) => n * 100)),
+    enableBatching: optional(fc.boolean()),
+    batchWindowMs: optional(fc.integer({ min: 1, max: 50 })),
+    batchMaxMessages: optional(fc.integer({ min: 1, max: 128 })),
+    heartbeatIntervalMs: optional(fc.integer({ min: 2, max: 12 }).map((n) => n * 250)),
+    presenceTimeoutHeartbeats: optional(fc.integer({ min: 2, max: 4 })),
+    redisReconnectBaseMs: optional(fc.integer({ min: 20, max: 500 })),
+    redisReconnectSpreadMs: optional(fc.integer({ min: 0, max: 3_500 })),
+    // Small buffers make slow clients get closed (4008) and reconnect.
+    maxBufferedKiB: optional(fc.integer({ min: 16, max: 8 * KIB })),
+  });
+}
+
+/** Relay overrides for one run; only the knobs that were drawn appear. */
+export function relayKnobsArbitrary(): fc.Arbitrary<RelayOverrides> {
+  return rawKnobsArbitrary().map(toOverrides);
+}
+
+function toOverrides(raw: RawKnobs): RelayOverrides {
+  const overrides: RelayOverrides = {
+    queueMaxMessages: raw.queueMaxMessages,
+    queueMaxBytes: raw.queueMaxKiB === undefined ? undefined : raw.queueMaxKiB * KIB,
+    snapshotTimeoutMs: raw.snapshotTimeoutMs,
+    enableBatching: raw.enableBatching,
+    batchWindowMs: raw.batchWindowMs,
+    batchMaxMessages: raw.batchMaxMessages,
+    heartbeatIntervalMs: raw.heartbeatIntervalMs,
+    maxBufferedBytes: raw.maxBufferedKiB === undefined ? undefined : raw.maxBufferedKiB * KIB,
+    redisReconnectBaseMs: raw.redisReconnectBaseMs,
+  };
+  if (raw.presenceTimeoutHeartbeats !== undefined) {
+    const heartbeatMs = raw.heartbeatIntervalMs ?? DEFAULT_RELAY_CONFIG.heartbeatIntervalMs;
+    overrides.presenceTimeoutMs = heartbeatMs * raw.presenceTimeoutHeartbeats;
+  }
+  if (raw.redisReconnectSpreadMs !== undefined) {
+    const baseMs = raw.redisReconnectBaseMs ?? DEFAULT_RELAY_CONFIG.redisReconnectBaseMs;
+    overrides.redisReconnectMaxMs = baseMs + raw.redisReconnectSpreadMs;
+  }
+  return dropUndefined(overrides);
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
