@@ -1,0 +1,121 @@
+/**
+ * One scenario client in a chaos run: a real production LfccProvider over a real `ws` socket,
+ * with a Y.Doc, recording what the checkers read (lab/observations.ts) on the wall clock.
+ */
+import { createHash } from "node:crypto";
+import * as Y from "yjs";
+import { LfccProvider } from "../relay/provider/index.ts";
+import type { Random } from "../relay/ports.ts";
+import type { WelcomePayload } from "../relay/protocol/messages.ts";
+import type { EditObservation, LeaveObservation, SessionObservation } from "../lab/observations.ts";
+
+export interface ChaosClientOptions {
+  client: string;
+  docId: string;
+  /** Picks the URL of a proxy to an alive server (home first), called on every (re)connect. */
+  url: () => string;
+  /** Maps a WELCOME's serverId to the scenario server name. */
+  serverName: (serverId: string) => string;
+  elapsedMs: () => number;
+  /** Seeded: Yjs clientIDs and provider jitter come from it, so a run's ids are reproducible. */
+  random: Random;
+}
+
+/** Where every client writes its observations (shared by all clients of a run). */
+export interface ObservationSink {
+  edits: EditObservation[];
+  sessions: SessionObservation[];
+  leaves: LeaveObservation[];
+}
+
+export class ChaosClient {
+  readonly doc = new Y.Doc();
+  readonly provider: LfccProvider;
+  /** false once the client left (leave fault): its replica is not judged. */
+  live = true;
+  deliveries = 0;
+  snapshotFallbacks = 0;
+  private session: SessionObservation | null = null;
+  private pendingEndReason: string | null = null;
+
+  constructor(
+    readonly options: ChaosClientOptions,
+    private readonly sink: ObservationSink,
+  ) {
+    this.doc.clientID = options.random.uint32();
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.provider = new LfccProvider({ url: options.url, docId: options.docId, doc: this.doc, random: options.random });
+    this.provider.on("welcome", (welcome) => this.onWelcome(welcome));
+    this.provider.on("status", (status) => status === "disconnected" && this.endSession());
+    this.provider.on("leave", (senderId) => this.recordLeave(senderId));
+    this.provider.on("message", (frame) => {
+      if (frame.type === "SNAPSHOT_RESPONSE" && frame.payload.source === "none") this.snapshotFallbacks++;
+    });
+  }
+
+  get name(): string {
+    return this.options.client;
+  }
+
+  /** Scenario name of the server of the open session, or null. */
+  get currentServer(): string | null {
+    return this.session?.server ?? null;
+  }
+
+  get connected(): boolean {
+    return this.session !== null;
+  }
+
+  /** The next session end happens because of a fault: record that reason instead of "network". */
+  expectSessionEnd(reason: string): void {
+    if (this.session) this.pendingEndReason = reason;
+  }
+
+  /** The client leaves for good (leave fault). */
+  leave(): void {
+    this.expectSessionEnd("leave");
+    this.live = false;
+    this.provider.destroy();
+    this.endSession();
+  }
+
+  /** Digest of the replica's content: equal digests <=> same state vector and delete set. */
+  digest(): string {
+    return createHash("sha256").update(Y.encodeSnapshot(Y.snapshot(this.doc))).digest("hex").slice(0, 16);
+  }
+
+  private onUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === this.provider) {
+      this.deliveries++;
+      return;
+    }
+    this.sink.edits.push({ tMs: this.options.elapsedMs(), client: this.name, docId: this.options.docId, update });
+  }
+
+  private onWelcome(welcome: WelcomePayload): void {
+    this.endSession();
+    this.session = {
+      client: this.name,
+      docId: this.options.docId,
+      senderId: welcome.senderId,
+      server: this.options.serverName(welcome.serverId),
+      startMs: this.options.elapsedMs(),
+      endMs: null,
+      endReason: null,
+    };
+    this.sink.sessions.push(this.session);
+  }
+
+  private endSession(): void {
+    const session = this.session;
+    if (!session) return;
+    this.session = null;
+    session.endMs = this.options.elapsedMs();
+    session.endReason = this.pendingEndReason ?? "network";
+    this.pendingEndReason = null;
+  }
+
+  private recordLeave(senderId: string): void {
+    this.sink.leaves.push({ tMs: this.options.elapsedMs(), observer: this.name, docId: this.options.docId, senderId });
+  }
+}

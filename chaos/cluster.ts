@@ -1,0 +1,167 @@
+/**
+ * The real cluster of one chaos run: relay processes behind their Redis proxies, providers behind
+ * their client proxies. Implements ChaosWorld, the surface the fault compiler acts on.
+ */
+import { randomBytes } from "node:crypto";
+import type { Scenario } from "../lab/scenario/types.ts";
+import type { ObservationSink } from "./client.ts";
+import { ChaosClient } from "./client.ts";
+import type { ChaosWorld } from "./faults.ts";
+import { freePort } from "./infra/free-port.ts";
+import { RelayLogs, RelayProcess } from "./infra/relay-process.ts";
+import type { ChaosServices } from "./infra/services.ts";
+import { ChaosNetwork } from "./network.ts";
+import { RandomForest } from "../sim/kernel/random.ts";
+import { initialClients, placeJoiner, serverNames, type ClientPlacement } from "./topology.ts";
+import { ChaosWorkload } from "./workload.ts";
+
+export class ChaosCluster implements ChaosWorld {
+  readonly network: ChaosNetwork;
+  readonly relays = new Map<string, RelayProcess>();
+  readonly clients = new Map<string, ChaosClient>();
+  readonly logs = new RelayLogs();
+  readonly sink: ObservationSink = { edits: [], sessions: [], leaves: [] };
+  /** serverId of every incarnation -> scenario server name. */
+  private readonly serverIds = new Map<string, string>();
+  private readonly incarnations = new Map<string, number>();
+  private readonly runTag = randomBytes(3).toString("hex");
+  private readonly forest: RandomForest;
+  private readonly workload: ChaosWorkload;
+  private startedAtMs = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly services: ChaosServices,
+    seed: number,
+  ) {
+    this.forest = new RandomForest(seed);
+    this.workload = new ChaosWorkload(scenario.workload);
+    this.network = new ChaosNetwork(services.toxiproxy.url, services.redis, (server) => this.relayOf(server).port);
+  }
+
+  /** Proxies and relay processes up (not yet part of the run's timeline). */
+  async start(): Promise<void> {
+    await this.network.reset();
+    for (const server of serverNames(this.scenario)) {
+      const redisUrl = await this.network.redisUrlFor(server);
+      const port = await freePort();
+      this.relays.set(server, new RelayProcess({ server, port, redisUrl, relay: this.scenario.relay, log: this.logs.sink(server) }));
+    }
+    await Promise.all(serverNames(this.scenario).map((server) => this.startRelay(server)));
+    for (const placement of initialClients(this.scenario)) await this.network.addClient(placement.client, this.serverNames());
+  }
+
+  /** t = 0: clients connect and the workload starts. */
+  begin(): void {
+    this.startedAtMs = performance.now();
+    for (const placement of initialClients(this.scenario)) this.addClient(placement);
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAtMs;
+  }
+
+  stopWorkload(): void {
+    this.workload.stop();
+  }
+
+  serverNames(): string[] {
+    return serverNames(this.scenario);
+  }
+
+  clientNames(): string[] {
+    return [...this.clients.keys()];
+  }
+
+  serverName(serverId: string): string {
+    return this.serverIds.get(serverId) ?? serverId;
+  }
+
+  async killServer(server: string, how: "crash" | "stop"): Promise<void> {
+    for (const client of this.clients.values()) {
+      if (client.currentServer === server) client.expectSessionEnd(how);
+    }
+    await this.relayOf(server).kill(how === "crash" ? "SIGKILL" : "SIGTERM");
+  }
+
+  restartServer(server: string): Promise<void> {
+    return this.startRelay(server);
+  }
+
+  async restartRedis(): Promise<string> {
+    const { redis } = this.services;
+    if (redis.restart) {
+      await redis.restart();
+      return `redis-server (${redis.origin}) killed and restarted on port ${redis.port}`;
+    }
+    // Not ours to restart (REDIS_URL given): drop every relay->redis connection instead, which is
+    // what a restart looks like from the relays (connections gone, subscriptions lost).
+    const links = this.serverNames().map((s) => `${s}--redis`);
+    await Promise.all(links.map((l) => this.network.cut(l, "redisRestart")));
+    await Promise.all(links.map((l) => this.network.heal(l, "redisRestart")));
+    return `Redis (${redis.origin}) is not ours to restart: dropped every relay->redis connection through Toxiproxy`;
+  }
+
+  expectSessionEnd(clients: string[], reason: string): void {
+    for (const name of clients) this.clients.get(name)?.expectSessionEnd(reason);
+  }
+
+  async joinClients(clients: string[], doc?: string, server?: string): Promise<void> {
+    for (const name of clients) {
+      const placement = placeJoiner(this.scenario, name, doc, server);
+      await this.network.addClient(name, this.serverNames());
+      this.addClient(placement);
+    }
+  }
+
+  async leaveClients(clients: string[]): Promise<void> {
+    for (const name of clients) this.clients.get(name)?.leave();
+  }
+
+  /** Providers closed, relays stopped, proxies removed. Services stay (they may serve more runs). */
+  async shutdown(): Promise<void> {
+    this.workload.stop();
+    for (const client of this.clients.values()) client.provider.destroy();
+    await Promise.all([...this.relays.values()].map((relay) => relay.kill("SIGTERM")));
+    await this.network.removeAll();
+  }
+
+  private addClient(placement: ClientPlacement): void {
+    const random = this.forest.stream(`client:${placement.client}`);
+    const client = new ChaosClient(
+      {
+        client: placement.client,
+        docId: placement.docId,
+        url: () => this.network.clientUrl(placement.client, this.pickServer(placement)),
+        serverName: (id) => this.serverName(id),
+        elapsedMs: () => this.elapsedMs(),
+        random,
+      },
+      this.sink,
+    );
+    this.clients.set(placement.client, client);
+    this.workload.drive(client, this.forest.stream(`workload:${placement.client}`));
+  }
+
+  /** The client's home server if its relay runs, else another running one (spread by client number). */
+  private pickServer(placement: ClientPlacement): string {
+    const alive = this.serverNames().filter((s) => this.relayOf(s).alive);
+    if (alive.includes(placement.server) || alive.length === 0) return placement.server;
+    const index = Number(placement.client.replace(/\D/g, "")) || 0;
+    return alive[index % alive.length]!;
+  }
+
+  private async startRelay(server: string): Promise<void> {
+    const generation = (this.incarnations.get(server) ?? 0) + 1;
+    this.incarnations.set(server, generation);
+    const serverId = `${server}-${this.runTag}-${generation}`;
+    this.serverIds.set(serverId, server);
+    await this.relayOf(server).start(serverId);
+  }
+
+  private relayOf(server: string): RelayProcess {
+    const relay = this.relays.get(server);
+    if (!relay) throw new Error(`unknown server ${server}`);
+    return relay;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The scenario's workload on the wall clock: every live client makes `editsPerSecond` edits on
+ * average (Poisson arrivals), each drawn from the scenario's ops weights with the client's own
+ * seeded stream, so the ops MIX matches the simulator's even though the timing is real.
+ */
+import type { Workload } from "../lab/scenario/types.ts";
+import type { SimRandom } from "../sim/kernel/random.ts";
+import type { ChaosClient } from "./client.ts";
+import { applyWorkloadOp } from "./workload-ops.ts";
+
+export class ChaosWorkload {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private running = true;
+
+  constructor(private readonly workload: Workload) {}
+
+  /** Starts editing on `client` until stop() or until the client leaves. */
+  drive(client: ChaosClient, random: SimRandom): void {
+    if (this.workload.editsPerSecond <= 0) return;
+    const meanGapMs = 1000 / this.workload.editsPerSecond;
+    const tick = () => {
+      this.timers.delete(timer);
+      if (!this.running || !client.live) return;
+      applyWorkloadOp(client, this.workload.ops, random);
+      schedule();
+    };
+    let timer: NodeJS.Timeout;
+    const schedule = () => {
+      timer = setTimeout(tick, random.exponential(meanGapMs));
+      this.timers.add(timer);
+    };
+    schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
