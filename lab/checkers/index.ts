@@ -1,0 +1,31 @@
+/**
+ * The CRDT-aware oracle: pure functions over Observations (lab/observations.ts) and the
+ * normalized Scenario, shared by the simulator and the chaos runner so both modes are judged by
+ * the same code. One file per invariant; docs/CHECKERS.md explains each one.
+ */
+import type { Observations } from "../observations.ts";
+import type { InvariantResult } from "../record.ts";
+import type { Scenario } from "../scenario/types.ts";
+import { checkConverge } from "./converge.ts";
+import { checkNoDataLoss } from "./no-data-loss.ts";
+import { checkNoGhostPresence } from "./no-ghost-presence.ts";
+import { checkQueueBound } from "./queue-bound.ts";
+
+export { convergenceMs } from "./convergence-time.ts";
+export { DEFAULT_DELIVERY_GRACE_MS } from "./promised-edits.ts";
+
+/**
+ * One result per invariant the scenario expects, in the fixed order converge, noDataLoss,
+ * queueBound, noGhostPresence. `noDataLoss: false` / `queueBound: false` mean "not expected".
+ */
+export function runCheckers(scenario: Scenario, obs: Observations): InvariantResult[] {
+  const expect = scenario.expect;
+  const results: InvariantResult[] = [];
+  if (expect.converge) results.push(checkConverge(obs, expect.converge.withinMs));
+  if (expect.noDataLoss) results.push(checkNoDataLoss(scenario, obs));
+  if (expect.queueBound) results.push(checkQueueBound(obs));
+  if (expect.noGhostPresence) results.push(checkNoGhostPresence(obs, expect.noGhostPresence.withinMs));
+  return results;
+}
+
+export { checkConverge, checkNoDataLoss, checkNoGhostPresence, checkQueueBound };

@@ -1,0 +1,65 @@
+/**
+ * noGhostPresence { withinMs }: every session that ENDED (leave, crash of its server, disconnect,
+ * ...) is reported LEFT, by its senderId, to every client that was watching it, within withinMs.
+ *
+ * Precisely: for an ended session S (client X, doc D, senderId s, end E), an OBSERVER is any other
+ * client O with a session on D that started before E and stayed open, unbroken, until E + withinMs.
+ * Such an O saw s (it was connected while s was there: WELCOME.peers or JOIN told it) and kept
+ * listening the whole window, so it must have a LeaveObservation for s on D at or before E + withinMs.
+ * Not judged: a client whose own session broke in the window (its reconnect's fresh WELCOME.peers
+ * drops s anyway), a client that connected after E (never saw s), and sessions with
+ * E + withinMs > obs.endMs (the run ended before the deadline).
+ */
+import type { LeaveObservation, Observations, SessionObservation } from "../observations.ts";
+import type { InvariantResult } from "../record.ts";
+import { formatMs, listSome } from "./format.ts";
+
+export function checkNoGhostPresence(obs: Observations, withinMs: number): InvariantResult {
+  const ghosts: string[] = [];
+  let judged = 0;
+  let notJudged = 0;
+  for (const ended of obs.sessions.filter(hasEnded)) {
+    const deadlineMs = ended.endMs + withinMs;
+    if (deadlineMs > obs.endMs) {
+      notJudged++;
+      continue;
+    }
+    judged++;
+    for (const observer of observersOf(ended, deadlineMs, obs.sessions)) {
+      const leave = firstLeaveSeen(obs.leaves, observer, ended);
+      if (leave === undefined || leave.tMs > deadlineMs) ghosts.push(describeGhost(observer, ended, deadlineMs, leave));
+    }
+  }
+  if (ghosts.length > 0) return { name: "noGhostPresence", passed: false, detail: `${ghosts.length} ghosts: ${listSome(ghosts, 4)}` };
+  const skipped = notJudged > 0 ? `; ${notJudged} ended too close to the end to judge` : "";
+  return { name: "noGhostPresence", passed: true, detail: `${judged} ended sessions reported LEFT within ${formatMs(withinMs)}${skipped}` };
+}
+
+type EndedSession = SessionObservation & { endMs: number };
+
+function hasEnded(session: SessionObservation): session is EndedSession {
+  return session.endMs !== null;
+}
+
+/** Sessions of other clients on the same doc, open from before the end until the deadline. */
+function observersOf(ended: EndedSession, deadlineMs: number, sessions: readonly SessionObservation[]): SessionObservation[] {
+  return sessions.filter(
+    (s) =>
+      s.client !== ended.client &&
+      s.docId === ended.docId &&
+      s.startMs < ended.endMs &&
+      (s.endMs === null || s.endMs >= deadlineMs),
+  );
+}
+
+function firstLeaveSeen(leaves: readonly LeaveObservation[], observer: SessionObservation, ended: SessionObservation): LeaveObservation | undefined {
+  return leaves
+    .filter((l) => l.observer === observer.client && l.docId === ended.docId && l.senderId === ended.senderId && l.tMs >= ended.startMs)
+    .sort((a, b) => a.tMs - b.tMs)[0];
+}
+
+function describeGhost(observer: SessionObservation, ended: EndedSession, deadlineMs: number, late: LeaveObservation | undefined): string {
+  const seen = late === undefined ? "never saw LEAVE" : `saw LEAVE only at ${formatMs(late.tMs)}`;
+  const why = ended.endReason ?? "unknown reason";
+  return `${observer.client} (on ${observer.server}) ${seen} for ${ended.client}'s senderId ${ended.senderId} (${ended.docId}, session on ${ended.server} ended at ${formatMs(ended.endMs)}: ${why}; deadline ${formatMs(deadlineMs)})`;
+}
