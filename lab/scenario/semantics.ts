@@ -1,0 +1,223 @@
+/**
+ * Cross-reference checks and normalization that need the whole scenario: every node a fault
+ * names exists (listing the valid names), faults happen inside the run, a crashed server is not
+ * crashed again while down, and join/leave client counts become names.
+ *
+ * Join/leave resolution (deterministic, in order of `at`, file order on ties):
+ * - `join: { clients: N }` adds N new clients named after the highest client number seen so far
+ *   (c<max+1>, c<max+2>, ...). Listed names must not be connected at that moment (a client that
+ *   left may join again).
+ * - `leave: { clients: N }` removes the N present clients with the highest numbers (the newest).
+ *   Listed names must be present at that moment.
+ */
+import { SCENARIO_DEFAULTS as D } from "./defaults.ts";
+import type { DocumentPath } from "./errors.ts";
+import { clientNumber, docNames, initialClientNames, listNames, REDIS_NODE, serverNames } from "./names.ts";
+import type { FaultInput, ScenarioInput } from "./schema.ts";
+import { didYouMean } from "./suggest.ts";
+import type { Fault, Scenario } from "./types.ts";
+import { formatDuration } from "./units.ts";
+
+export interface SemanticIssue {
+  path: DocumentPath;
+  message: string;
+}
+
+export function normalizeScenario(input: ScenarioInput): { scenario: Scenario; issues: SemanticIssue[] } {
+  const issues: SemanticIssue[] = [];
+  const faults = resolveFaults(input, issues);
+  checkWorkload(input, issues);
+  const scenario: Scenario = {
+    name: input.name,
+    description: input.description,
+    seed: input.seed,
+    durationMs: input.duration,
+    topology: input.topology,
+    relay: input.relay,
+    workload: {
+      editsPerSecond: input.workload.editsPerSecond,
+      ops: input.workload.ops ? { insertText: 0, deleteText: 0, setMap: 0, presence: 0, ...input.workload.ops } : { ...D.ops },
+    },
+    network: {
+      latency: { baseMs: input.network.latency?.base ?? D.latency.baseMs, jitterMs: input.network.latency?.jitter ?? D.latency.jitterMs },
+    },
+    faults,
+    expect: normalizeExpect(input.expect),
+  };
+  return { scenario, issues };
+}
+
+function normalizeExpect(expect: ScenarioInput["expect"]): Scenario["expect"] {
+  const result: Scenario["expect"] = {};
+  if (expect.converge) result.converge = { withinMs: expect.converge.within };
+  if (expect.noDataLoss !== undefined) result.noDataLoss = expect.noDataLoss;
+  if (expect.queueBound !== undefined) result.queueBound = expect.queueBound;
+  if (expect.noGhostPresence) result.noGhostPresence = { withinMs: expect.noGhostPresence.within };
+  return result;
+}
+
+function checkWorkload(input: ScenarioInput, issues: SemanticIssue[]): void {
+  const ops = input.workload.ops;
+  if (ops && input.workload.editsPerSecond > 0 && Object.values(ops).every((w) => !w)) {
+    issues.push({ path: ["workload", "ops"], message: "at least one operation needs a weight above 0" });
+  }
+}
+
+/** Tracks which clients exist over time while the faults are walked in time order. */
+class World {
+  readonly servers: string[];
+  readonly docs: string[];
+  readonly everyClient: Set<string>;
+  readonly present: Set<string>;
+  private highestClient: number;
+  private readonly downUntil = new Map<string, { fromMs: number; untilMs: number }>();
+
+  constructor(input: ScenarioInput, extraClientNames: string[]) {
+    this.servers = serverNames(input.topology);
+    this.docs = docNames(input.topology);
+    const initial = initialClientNames(input.topology);
+    this.present = new Set(initial);
+    this.everyClient = new Set([...initial, ...extraClientNames]);
+    this.highestClient = input.topology.clients;
+  }
+
+  newClientNames(countToAdd: number): string[] {
+    const names: string[] = [];
+    for (let i = 0; i < countToAdd; i++) names.push(`c${++this.highestClient}`);
+    return names;
+  }
+
+  noteClient(name: string): void {
+    this.everyClient.add(name);
+    this.highestClient = Math.max(this.highestClient, clientNumber(name) ?? 0);
+  }
+
+  newestPresent(countToRemove: number): string[] {
+    const byNumber = [...this.present].sort((a, b) => (clientNumber(b) ?? 0) - (clientNumber(a) ?? 0) || (a < b ? 1 : -1));
+    return byNumber.slice(0, countToRemove);
+  }
+
+  /** Returns the reason a server cannot crash/stop at `atMs`, if any. */
+  takeDown(server: string, atMs: number, untilMs: number): string | undefined {
+    const down = this.downUntil.get(server);
+    if (down && atMs < down.untilMs) {
+      const until = down.untilMs === Infinity ? "is never restarted" : `restarts at ${formatDuration(down.untilMs)}`;
+      return `${server} is already down at ${formatDuration(atMs)} (went down at ${formatDuration(down.fromMs)}, ${until})`;
+    }
+    this.downUntil.set(server, { fromMs: atMs, untilMs });
+    return undefined;
+  }
+
+  allNodes(): string[] {
+    return [...this.servers, ...this.everyClient, REDIS_NODE];
+  }
+}
+
+function resolveFaults(input: ScenarioInput, issues: SemanticIssue[]): Fault[] {
+  const joinedNames = input.faults.flatMap((f) => (Array.isArray(f.join?.clients) ? f.join.clients : []));
+  const world = new World(input, joinedNames);
+  joinedNames.forEach((name) => world.noteClient(name));
+  const order = input.faults.map((fault, index) => ({ fault, index })).sort((a, b) => a.fault.at - b.fault.at || a.index - b.index);
+  const resolved: Fault[] = new Array(input.faults.length);
+  for (const { fault, index } of order) {
+    const report = (path: DocumentPath, message: string) => issues.push({ path: ["faults", index, ...path], message });
+    if (fault.at > input.duration) {
+      report(["at"], `${formatDuration(fault.at)} is after the end of the run (duration: ${formatDuration(input.duration)})`);
+    }
+    resolved[index] = resolveFault(fault, world, report);
+  }
+  return resolved;
+}
+
+type Report = (path: DocumentPath, message: string) => void;
+
+function resolveFault(fault: FaultInput, world: World, report: Report): Fault {
+  const atMs = fault.at;
+  const check = (kind: string) => ({
+    server: (field: string, name: string) => expectName(name, world.servers, "server", [kind, field], report),
+    client: (path: DocumentPath, name: string) => expectName(name, [...world.everyClient], "client", [kind, ...path], report),
+    node: (path: DocumentPath, name: string) => expectName(name, world.allNodes(), "node", [kind, ...path], report),
+  });
+  if (fault.crash || fault.stop) {
+    const kind = fault.crash ? "crash" : "stop";
+    const body = (fault.crash ?? fault.stop)!;
+    if (check(kind).server("server", body.server)) {
+      const busy = world.takeDown(body.server, atMs, body.restartAfter === undefined ? Infinity : atMs + body.restartAfter);
+      if (busy) report([kind, "server"], busy);
+    }
+    return { atMs, kind, server: body.server, ...(body.restartAfter === undefined ? {} : { restartAfterMs: body.restartAfter }) };
+  }
+  if (fault.redisOutage) return { atMs, kind: "redisOutage", forMs: fault.redisOutage.for };
+  if (fault.redisRestart) return { atMs, kind: "redisRestart" };
+  if (fault.partition) {
+    checkPartition(fault.partition.sides, check("partition").node, report);
+    return { atMs, kind: "partition", sides: fault.partition.sides, forMs: fault.partition.for };
+  }
+  if (fault.disconnect) {
+    fault.disconnect.clients.forEach((name, i) => check("disconnect").client(["clients", i], name));
+    return { atMs, kind: "disconnect", clients: fault.disconnect.clients, forMs: fault.disconnect.for };
+  }
+  if (fault.latency) {
+    const { link } = fault.latency;
+    link.forEach((name, i) => check("latency").node(["link", i], name));
+    if (link[0] === link[1]) report(["latency", "link"], `a link joins two different nodes, got [${link[0]}, ${link[1]}]`);
+    return { atMs, kind: "latency", link, addMs: fault.latency.add, jitterMs: fault.latency.jitter, forMs: fault.latency.for };
+  }
+  if (fault.slowClient) {
+    check("slowClient").client(["client"], fault.slowClient.client);
+    return { atMs, kind: "slowClient", client: fault.slowClient.client, forMs: fault.slowClient.for };
+  }
+  if (fault.clockSkew) {
+    check("clockSkew").server("server", fault.clockSkew.server);
+    return { atMs, kind: "clockSkew", server: fault.clockSkew.server, offsetMs: fault.clockSkew.offset };
+  }
+  if (fault.join) return resolveJoin(fault.join, atMs, world, report);
+  return resolveLeave(fault.leave!, atMs, world, report);
+}
+
+function resolveJoin(join: NonNullable<FaultInput["join"]>, atMs: number, world: World, report: Report): Fault {
+  if (join.doc !== undefined) expectName(join.doc, world.docs, "doc", ["join", "doc"], report);
+  if (join.server !== undefined) expectName(join.server, world.servers, "server", ["join", "server"], report);
+  const clients = typeof join.clients === "number" ? world.newClientNames(join.clients) : join.clients;
+  clients.forEach((name, i) => {
+    if (world.present.has(name)) report(["join", "clients", i], `client "${name}" is already connected at ${formatDuration(atMs)}`);
+    world.present.add(name);
+  });
+  return { atMs, kind: "join", clients, ...(join.doc === undefined ? {} : { doc: join.doc }), ...(join.server === undefined ? {} : { server: join.server }) };
+}
+
+function resolveLeave(leave: NonNullable<FaultInput["leave"]>, atMs: number, world: World, report: Report): Fault {
+  if (typeof leave.clients === "number" && leave.clients > world.present.size) {
+    report(["leave", "clients"], `cannot remove ${leave.clients} clients at ${formatDuration(atMs)}: only ${world.present.size} are connected`);
+  }
+  const clients = typeof leave.clients === "number" ? world.newestPresent(leave.clients) : leave.clients;
+  clients.forEach((name, i) => {
+    if (typeof leave.clients !== "number" && !world.present.has(name)) {
+      const present = [...world.present];
+      report(["leave", "clients", i], `client "${name}" is not connected at ${formatDuration(atMs)}${didYouMean(name, present)} (connected: ${listNames(present)})`);
+    }
+    world.present.delete(name);
+  });
+  return { atMs, kind: "leave", clients };
+}
+
+function checkPartition(sides: string[][], checkNode: (path: DocumentPath, name: string) => boolean, report: Report): void {
+  const sideOf = new Map<string, number>();
+  sides.forEach((side, s) =>
+    side.forEach((name, i) => {
+      if (!checkNode(["sides", s, i], name)) return;
+      const other = sideOf.get(name);
+      if (other !== undefined && other !== s) report(["partition", "sides", s, i], `"${name}" is on two sides (${other + 1} and ${s + 1})`);
+      sideOf.set(name, s);
+    }),
+  );
+}
+
+/** True when `name` is one of `valid`; otherwise reports it with the valid names and a guess. */
+function expectName(name: string, valid: string[], what: string, path: DocumentPath, report: Report): boolean {
+  if (valid.includes(name)) return true;
+  // "s9" -> "s1" is no typo worth guessing at; "sever1" -> "s1" neither. Guess only for other names.
+  const guess = /^[a-z]\d+$/.test(name) ? "" : didYouMean(name, valid);
+  report(path, `unknown ${what} "${name}"${guess} (${what}s: ${listNames(valid) || "none"})`);
+  return false;
+}
