@@ -87,6 +87,8 @@ interface CompileContext {
   nextClient: number;
   /** Clients already made to leave (a client leaves once). */
   gone: Set<string>;
+  /** Server -> when it comes back from a crash/stop (Infinity: never). A down server is not taken down again. */
+  downUntilMs: Map<string, number>;
 }
 
 /** Resolves raw faults against a topology; sorted by start time; drops faults that became no-ops. */
@@ -98,6 +100,7 @@ export function compileFaults(raw: readonly RawFault[], topology: Topology, dura
     clients: clientNames(topology.clients),
     nextClient: topology.clients + 1,
     gone: new Set(),
+    downUntilMs: new Map(),
   };
   const timed = raw
     .map((fault, order) => ({ fault, order, atMs: startMs(fault.atPermille, durationMs) }))
@@ -120,7 +123,7 @@ function compileOne(raw: RawFault, atMs: number, ctx: CompileContext): Fault | n
   switch (raw.kind) {
     case "crash":
     case "stop":
-      return { atMs, kind: raw.kind, server: pick(ctx.servers, r.server), ...restart(pick(ctx.servers, r.server), r.restartAfterMs) };
+      return takeDown(raw.kind, atMs, pick(ctx.servers, r.server), r.restartAfterMs, ctx);
     case "redisOutage":
       return { atMs, kind: "redisOutage", forMs: r.forMs };
     case "redisRestart":
@@ -144,6 +147,13 @@ function compileOne(raw: RawFault, atMs: number, ctx: CompileContext): Fault | n
     case "leave":
       return leave(atMs, r.clients, ctx);
   }
+}
+
+function takeDown(kind: "crash" | "stop", atMs: number, server: string, restartAfterMs: number | undefined, ctx: CompileContext): Fault | null {
+  if (atMs < (ctx.downUntilMs.get(server) ?? -1)) return null; // already down: nothing to crash
+  const back = restart(server, restartAfterMs);
+  ctx.downUntilMs.set(server, back.restartAfterMs === undefined ? Infinity : atMs + back.restartAfterMs);
+  return { atMs, kind, server, ...back };
 }
 
 /**
