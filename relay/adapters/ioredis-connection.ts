@@ -1,0 +1,88 @@
+/**
+ * The real RedisConnection: a thin ioredis wrapper with ioredis' own resilience switched OFF
+ * (no retry, no offline queue, no auto-resubscribe). Reconnect, re-subscribe, the outage queue and
+ * resync live in the message bus above the port (relay/bus/redis-bus.ts) so that the simulator runs
+ * them too; this file only translates calls. Auth and TLS come from the URL
+ * (`redis://:password@host:6379`, `rediss://host:6380`).
+ */
+import { Redis, type RedisOptions } from "ioredis";
+import type { RedisConnection, RedisConnector } from "../ports.ts";
+
+/** Options every connection gets: fail fast, never retry or buffer behind the bus' back. */
+const FAIL_FAST: RedisOptions = {
+  lazyConnect: true,
+  retryStrategy: () => null,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  autoResubscribe: false,
+  autoResendUnfulfilledCommands: false,
+  /** A black-holed Redis must not stall a reconnect attempt for ioredis' default 10 s. */
+  connectTimeout: 3000,
+};
+
+/** Builds a RedisConnector from a URL; `makeClient` lets tests substitute ioredis-mock. */
+export function ioredisConnector(
+  redisUrl: string,
+  makeClient: (url: string, options: RedisOptions) => Redis = (url, options) => new Redis(url, options),
+): RedisConnector {
+  return (role) => new IoredisConnection(makeClient(redisUrl, { ...FAIL_FAST, connectionName: `lfcc-${role}` }));
+}
+
+export class IoredisConnection implements RedisConnection {
+  private opened = false;
+  private closed = false;
+  private readonly messageHandlers: Array<(channel: string, message: string) => void> = [];
+  private readonly closeHandlers: Array<(reason: string) => void> = [];
+
+  constructor(private readonly client: Redis) {
+    // ioredis emits "error" for every socket error; without a listener Node would crash.
+    client.on("error", () => {});
+    client.on("message", (channel: string, message: string) => {
+      for (const handler of this.messageHandlers) handler(channel, message);
+    });
+    client.on("close", () => this.fireClose("connection closed"));
+    client.on("end", () => this.fireClose("connection ended"));
+  }
+
+  async connect(): Promise<void> {
+    await this.client.connect();
+    this.opened = true;
+  }
+
+  disconnect(): void {
+    this.client.disconnect(false);
+    this.fireClose("disconnect");
+  }
+
+  async publish(channel: string, message: string): Promise<number> {
+    return this.client.publish(channel, message);
+  }
+
+  async subscribe(channel: string): Promise<void> {
+    await this.client.subscribe(channel);
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    await this.client.unsubscribe(channel);
+  }
+
+  async numsub(channel: string): Promise<number> {
+    const reply = (await this.client.pubsub("NUMSUB", channel)) as Array<string | number>;
+    return Number(reply[1] ?? 0);
+  }
+
+  onMessage(handler: (channel: string, message: string) => void): void {
+    this.messageHandlers.push(handler);
+  }
+
+  onClose(handler: (reason: string) => void): void {
+    this.closeHandlers.push(handler);
+  }
+
+  /** Close is reported once, and only for a connection that had opened (port contract). */
+  private fireClose(reason: string): void {
+    if (!this.opened || this.closed) return;
+    this.closed = true;
+    for (const handler of this.closeHandlers) handler(reason);
+  }
+}

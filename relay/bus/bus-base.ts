@@ -1,0 +1,38 @@
+/** Shared plumbing of the two buses: options with defaults, handler lists, event emission. */
+import { DEFAULT_RELAY_CONFIG } from "../config.ts";
+import { defaultRelayLogger, cryptoRandom, systemClock } from "../adapters/system.ts";
+import type { BusEvent, BusOptions } from "./message-bus.ts";
+
+export function defaultBusOptions(): BusOptions {
+  return {
+    clock: systemClock,
+    random: cryptoRandom,
+    logger: defaultRelayLogger(),
+    queueMaxMessages: DEFAULT_RELAY_CONFIG.queueMaxMessages,
+    queueMaxBytes: DEFAULT_RELAY_CONFIG.queueMaxBytes,
+    reconnectBaseMs: DEFAULT_RELAY_CONFIG.redisReconnectBaseMs,
+    reconnectMaxMs: DEFAULT_RELAY_CONFIG.redisReconnectMaxMs,
+  };
+}
+
+export class BusHandlers {
+  readonly message: Array<(channel: string, message: string) => void> = [];
+  readonly event: Array<(event: BusEvent) => void> = [];
+
+  deliver(channel: string, message: string): void {
+    for (const handler of this.message) handler(channel, message);
+  }
+
+  emit(event: BusEvent): void {
+    for (const handler of this.event) handler(event);
+  }
+}
+
+/** Options given to the factory explicitly win over what the relay configures later. */
+export function mergeOptions(current: BusOptions, explicit: Partial<BusOptions>, fromRelay: Partial<BusOptions>): BusOptions {
+  return { ...current, ...stripUndefined(fromRelay), ...stripUndefined(explicit) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,53 @@
+/**
+ * The message bus: how a relay reaches the other relays. Two implementations share this shape:
+ * the Redis bus (relay/bus/redis-bus.ts: reconnect, re-subscribe, bounded outage queue, over the
+ * RedisConnection port) and the in-memory bus (one process, no Redis). The bus moves strings; the
+ * relay owns the routed-message format, signing and de-duplication (relay/bus/routed.ts).
+ */
+import type { Clock, Logger, Random } from "../ports.ts";
+import type { OutageQueue, QueueLimits } from "./outage-queue.ts";
+
+/** What the bus reports to its relay (the relay turns these into RelayEvents). */
+export type BusEvent =
+  | { type: "queue"; depthMessages: number; depthBytes: number; maxMessages: number; maxBytes: number }
+  | { type: "dropped"; count: number }
+  /** `resumed`: true when a link that had been up before came back (the relay then resyncs). */
+  | { type: "bus-status"; connected: boolean; resumed: boolean };
+
+/** Settings the relay hands to its bus in `initialize()` (its config and ports). */
+export interface BusOptions extends QueueLimits {
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  /** Seam for planted-bug tests (e.g. an unbounded queue); production uses the bounded one. */
+  createQueue?: (limits: QueueLimits) => OutageQueue;
+}
+
+export interface PublishOptions {
+  /** Keep it in the outage queue while Redis is down (doc/presence traffic). Default false. */
+  queueWhenDown?: boolean;
+}
+
+export interface MessageBus {
+  readonly kind: "redis" | "memory";
+  /** Called by the relay before `connect()`; explicit options given to the factory win. */
+  configure(options: Partial<BusOptions>): void;
+  /** Starts connecting; resolves after the first attempt whatever its outcome (never rejects). */
+  connect(): Promise<void>;
+  /** Lets in-flight publishes go out, then closes for good. */
+  disconnect(): Promise<void>;
+  isConnected(): boolean;
+  /** Fire and forget. While down: queued if `queueWhenDown`, else dropped. */
+  publish(channel: string, message: string, options?: PublishOptions): void;
+  /** Resolves once subscribed, or at once while the link is down (re-subscribed on reconnect). */
+  subscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  /** How many subscribers (servers) the channel has cluster-wide; 0 when unknown (link down). */
+  numsub(channel: string): Promise<number>;
+  activeSubscriptions(): number;
+  queueDepth(): { messages: number; bytes: number };
+  onMessage(handler: (channel: string, message: string) => void): void;
+  onEvent(handler: (event: BusEvent) => void): void;
+}

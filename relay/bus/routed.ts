@@ -1,0 +1,85 @@
+/**
+ * Routed messages: the JSON a relay publishes to Redis for the other relays (PROTOCOL.md
+ * section 6). Encoding signs with the cluster secret; decoding validates everything, because
+ * anyone who can publish to Redis can send garbage: a bad message is dropped, never crashes the
+ * relay, and never reaches a client malformed.
+ */
+import { DOC_ID_PATTERN, MessageType, PROTOCOL_VERSION, type RoutedMessage } from "../protocol/messages.ts";
+import { isPlainObject, PAYLOAD_CHECKS } from "../protocol/payloads.ts";
+import { hasValidSignature, signMessage } from "./signing.ts";
+
+/** Relay-to-relay types beyond the client ones (documented in docs/PROTOCOL-EXTENSIONS.md). */
+export const RoutedType = {
+  /** Several routed messages of one channel in one publish: `payload.messages: RoutedMessage[]`. */
+  BATCH: "BATCH",
+  /** A server's clients of one doc, published every heartbeat: `payload.clients: string[]`. */
+  ROSTER: "ROSTER",
+} as const;
+
+const ROUTED_TYPES: ReadonlySet<string> = new Set([
+  MessageType.CRDT_UPDATE,
+  MessageType.PRESENCE,
+  MessageType.SYNC_STEP1,
+  MessageType.JOIN,
+  MessageType.LEAVE,
+  MessageType.RESYNC,
+  MessageType.SNAPSHOT_REQUEST,
+  MessageType.SNAPSHOT_RESPONSE,
+  RoutedType.ROSTER,
+  RoutedType.BATCH,
+]);
+
+const MAX_BATCH_MESSAGES = 10_000;
+
+export function encodeRouted(message: RoutedMessage, clusterSecret: string | undefined): string {
+  if (clusterSecret) message.sig = signMessage(message, clusterSecret);
+  return JSON.stringify(message);
+}
+
+export type DecodeResult =
+  | { ok: true; message: RoutedMessage }
+  | { ok: false; reason: "malformed" | "own" | "forged" };
+
+/** Parses and checks one message taken off `channel`. */
+export function decodeRouted(
+  text: string,
+  context: { ownServerId: string; clusterSecret?: string },
+): DecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
+  if (!isValidRouted(parsed, true)) return { ok: false, reason: "malformed" };
+  if (parsed.sourceServerId === context.ownServerId) return { ok: false, reason: "own" };
+  if (context.clusterSecret && !hasValidSignature(parsed, context.clusterSecret)) return { ok: false, reason: "forged" };
+  return { ok: true, message: parsed };
+}
+
+/** True when the channel may carry this message (a doc channel only carries its own doc). */
+export function channelMatches(channel: string, message: RoutedMessage): boolean {
+  // A server channel only carries answers to that server's snapshot requests.
+  if (channel.startsWith("lfcc:server:")) return message.type === MessageType.SNAPSHOT_RESPONSE;
+  return channel === `lfcc:doc:${message.docId}` || channel === `lfcc:presence:${message.docId}`;
+}
+
+function isValidRouted(value: unknown, allowBatch: boolean): value is RoutedMessage {
+  if (!isPlainObject(value)) return false;
+  const { v, type, docId, senderId, messageId, sourceServerId, ts, payload } = value;
+  if (v !== PROTOCOL_VERSION || typeof type !== "string" || !ROUTED_TYPES.has(type)) return false;
+  if (typeof docId !== "string" || !DOC_ID_PATTERN.test(docId)) return false;
+  if (typeof senderId !== "string" || typeof messageId !== "string" || typeof sourceServerId !== "string") return false;
+  if (typeof ts !== "number" || !Number.isFinite(ts) || !isPlainObject(payload)) return false;
+  if (type === RoutedType.BATCH) return allowBatch && isValidBatch(payload, docId, sourceServerId);
+  if (type === RoutedType.ROSTER) return Array.isArray(payload.clients) && payload.clients.every((c) => typeof c === "string");
+  return PAYLOAD_CHECKS[type]!(payload) === null;
+}
+
+function isValidBatch(payload: Record<string, unknown>, docId: string, sourceServerId: string): boolean {
+  const { messages } = payload;
+  if (!Array.isArray(messages) || messages.length > MAX_BATCH_MESSAGES) return false;
+  return messages.every(
+    (inner) => isValidRouted(inner, false) && inner.docId === docId && inner.sourceServerId === sourceServerId,
+  );
+}

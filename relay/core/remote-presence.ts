@@ -1,0 +1,93 @@
+/**
+ * Which clients of each doc live on other servers, learned from routed JOIN / LEAVE and from the
+ * rosters every server publishes each heartbeat. A server whose roster stops arriving is presumed
+ * crashed and its clients are reported gone (no ghost presence, PROTOCOL.md section 5). Pure
+ * bookkeeping: it returns what changed and the relay tells the clients.
+ */
+export interface PresenceChange {
+  docId: string;
+  joined: string[];
+  left: string[];
+}
+
+interface ServerRoster {
+  clients: Set<string>;
+  lastSeenMs: number;
+}
+
+export class RemotePresence {
+  /** docId -> serverId -> that server's clients of the doc. */
+  private readonly docs = new Map<string, Map<string, ServerRoster>>();
+
+  clientsOf(docId: string): string[] {
+    const servers = this.docs.get(docId);
+    if (!servers) return [];
+    return [...servers.values()].flatMap((roster) => [...roster.clients]);
+  }
+
+  /** A routed JOIN: returns true when the client was not known yet. */
+  join(docId: string, serverId: string, clientId: string, nowMs: number): boolean {
+    const roster = this.roster(docId, serverId, nowMs);
+    roster.lastSeenMs = nowMs;
+    if (roster.clients.has(clientId)) return false;
+    roster.clients.add(clientId);
+    return true;
+  }
+
+  /** A routed LEAVE: returns true when the client was known. */
+  leave(docId: string, serverId: string, clientId: string): boolean {
+    const roster = this.docs.get(docId)?.get(serverId);
+    if (!roster?.clients.delete(clientId)) return false;
+    if (roster.clients.size === 0) this.forget(docId, serverId);
+    return true;
+  }
+
+  /** A full roster replaces what we knew about (doc, server). */
+  applyRoster(docId: string, serverId: string, clients: readonly string[], nowMs: number): PresenceChange {
+    const roster = this.roster(docId, serverId, nowMs);
+    roster.lastSeenMs = nowMs;
+    const next = new Set(clients);
+    const joined = clients.filter((c) => !roster.clients.has(c));
+    const left = [...roster.clients].filter((c) => !next.has(c));
+    roster.clients = next;
+    if (next.size === 0) this.forget(docId, serverId);
+    return { docId, joined, left };
+  }
+
+  /** Rosters older than `timeoutMs` are dropped; their clients are returned as left. */
+  expire(nowMs: number, timeoutMs: number): PresenceChange[] {
+    const changes: PresenceChange[] = [];
+    for (const [docId, servers] of this.docs) {
+      for (const [serverId, roster] of servers) {
+        if (nowMs - roster.lastSeenMs < timeoutMs) continue;
+        this.forget(docId, serverId);
+        if (roster.clients.size > 0) changes.push({ docId, joined: [], left: [...roster.clients] });
+      }
+    }
+    return changes;
+  }
+
+  /** After our own Redis link was down we could not hear anyone: restart every clock. */
+  touchAll(nowMs: number): void {
+    for (const servers of this.docs.values()) for (const roster of servers.values()) roster.lastSeenMs = nowMs;
+  }
+
+  /** Forget a doc entirely (no local client needs its presence any more). */
+  dropDoc(docId: string): void {
+    this.docs.delete(docId);
+  }
+
+  private roster(docId: string, serverId: string, nowMs: number): ServerRoster {
+    let servers = this.docs.get(docId);
+    if (!servers) this.docs.set(docId, (servers = new Map()));
+    let roster = servers.get(serverId);
+    if (!roster) servers.set(serverId, (roster = { clients: new Set(), lastSeenMs: nowMs }));
+    return roster;
+  }
+
+  private forget(docId: string, serverId: string): void {
+    const servers = this.docs.get(docId);
+    servers?.delete(serverId);
+    if (servers?.size === 0) this.docs.delete(docId);
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The snapshot flow (PROTOCOL.md section 4). The server holds no document, so a client that needs
+ * one is served by a peer that has it:
+ *   1. a local client of the doc that holds state (it sent CRDT_UPDATE or SNAPSHOT_RESPONSE);
+ *   2. else, if another server subscribes to the doc (PUBSUB NUMSUB, as Hocuspocus does), the
+ *      request goes through Redis; each server forwards it to one of its sources or answers a
+ *      negative ack, so the requester falls back as soon as every server has said "none";
+ *   3. else, or after snapshotTimeoutMs, `update: null, source: "none"` (start empty).
+ * A source that disconnects or answers null is replaced by the next one. The response goes to
+ * the requester only, with the requester's own requestId and the source's bytes untouched.
+ */
+import type { Clock, TimerHandle } from "../ports.ts";
+import type { SnapshotResponsePayload } from "../protocol/messages.ts";
+
+export interface SnapshotHost<C> {
+  readonly serverId: string;
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  newRequestId(): string;
+  /** A local client of the doc holding state, not `exclude`, not yet tried; null when none. */
+  pickLocalSource(docId: string, exclude: C | null, tried: ReadonlySet<C>): C | null;
+  askSource(source: C, requestId: string, stateVector: string | undefined, forSenderId: string): void;
+  answerRequester(requester: C, payload: SnapshotResponsePayload): void;
+  busConnected(): boolean;
+  otherServersOnDoc(docId: string): Promise<number>;
+  publishRequest(docId: string, payload: Record<string, unknown>, forSenderId: string): void;
+  publishResponse(replyTo: string, docId: string, payload: Record<string, unknown>): void;
+  onFallback(docId: string): void;
+}
+
+interface Pending<C> {
+  id: string;
+  docId: string;
+  stateVector?: string;
+  source: C | null;
+  tried: Set<C>;
+  timer: TimerHandle;
+  /** Our own client waiting (a local request)... */
+  requester?: C;
+  requesterRequestId?: string;
+  requesterId: string;
+  /** ...or another server waiting (a request forwarded through Redis). */
+  replyTo?: string;
+  originRequestId?: string;
+  /** Remote phase of a local request: how many servers may answer and how many said none. */
+  remote?: { expected: number; nacks: number };
+}
+
+export class SnapshotBroker<C extends object> {
+  private readonly pending = new Map<string, Pending<C>>();
+
+  constructor(private readonly host: SnapshotHost<C>) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Our client `requester` (id `requesterId`) sent SNAPSHOT_REQUEST. */
+  requestFromClient(requester: C, requesterId: string, docId: string, payload: { requestId: string; stateVector?: string }): void {
+    const request = this.open(docId, payload.stateVector, requesterId);
+    request.requester = requester;
+    request.requesterRequestId = payload.requestId;
+    this.advance(request);
+  }
+
+  /** Another server asks for the doc on its client's behalf. */
+  requestFromServer(docId: string, payload: Record<string, unknown>, requesterId: string): void {
+    const { replyTo, requestId, stateVector } = payload;
+    if (typeof replyTo !== "string" || typeof requestId !== "string") return;
+    const request = this.open(docId, typeof stateVector === "string" ? stateVector : undefined, requesterId);
+    request.replyTo = replyTo;
+    request.originRequestId = requestId;
+    this.advance(request);
+  }
+
+  /** A client answered a SNAPSHOT_REQUEST we sent it. Ignored unless it is the chosen source. */
+  responseFromClient(client: C, clientId: string, payload: SnapshotResponsePayload): void {
+    const request = this.pending.get(payload.requestId);
+    if (!request || request.source !== client) return;
+    if (payload.update === null) {
+      this.advance(request); // this source had nothing after all: try the next
+      return;
+    }
+    const answer: SnapshotResponsePayload = { requestId: "", update: payload.update, source: clientId };
+    if (payload.stateVector !== undefined) answer.stateVector = payload.stateVector;
+    this.finish(request, answer);
+  }
+
+  /** A server answered our forwarded request (positively or with a negative ack). */
+  responseFromServer(payload: Record<string, unknown>): void {
+    const request = typeof payload.requestId === "string" ? this.pending.get(payload.requestId) : undefined;
+    if (!request?.remote) return;
+    if (typeof payload.update !== "string") {
+      request.remote.nacks++;
+      if (request.remote.nacks >= request.remote.expected) this.fallBack(request);
+      return;
+    }
+    const answer: SnapshotResponsePayload = { requestId: "", update: payload.update };
+    if (typeof payload.stateVector === "string") answer.stateVector = payload.stateVector;
+    answer.source = typeof payload.source === "string" ? payload.source : "remote";
+    this.finish(request, answer);
+  }
+
+  /** A client left: it no longer waits, and it can no longer be a source. */
+  clientGone(client: C): void {
+    for (const request of [...this.pending.values()]) {
+      if (request.requester === client) this.close(request);
+      else if (request.source === client) this.advance(request);
+    }
+  }
+
+  cancelAll(): void {
+    for (const request of [...this.pending.values()]) this.close(request);
+  }
+
+  private open(docId: string, stateVector: string | undefined, requesterId: string): Pending<C> {
+    const id = this.host.newRequestId();
+    const timer = this.host.clock.setTimeout(() => this.fallBack(request), this.host.timeoutMs);
+    const request: Pending<C> = { id, docId, stateVector, source: null, tried: new Set(), timer, requesterId };
+    this.pending.set(id, request);
+    return request;
+  }
+
+  /** Ask the next local source; when there is none, go remote (local requests) or say none. */
+  private advance(request: Pending<C>): void {
+    if (request.source) request.tried.add(request.source);
+    const source = this.host.pickLocalSource(request.docId, request.requester ?? null, request.tried);
+    request.source = source;
+    if (source) {
+      this.host.askSource(source, request.id, request.stateVector, request.requesterId);
+    } else if (request.requester && !request.remote) {
+      void this.askOtherServers(request);
+    } else if (request.replyTo) {
+      this.fallBack(request);
+    }
+  }
+
+  private async askOtherServers(request: Pending<C>): Promise<void> {
+    request.remote = { expected: 0, nacks: 0 };
+    const subscribers = this.host.busConnected() ? await this.host.otherServersOnDoc(request.docId) : 0;
+    if (!this.pending.has(request.id)) return;
+    // Our own subscription counts one: anything beyond it is another server holding the doc.
+    request.remote.expected = subscribers - 1;
+    if (request.remote.expected <= 0) {
+      this.fallBack(request);
+      return;
+    }
+    const payload: Record<string, unknown> = { requestId: request.id, replyTo: this.host.serverId };
+    if (request.stateVector !== undefined) payload.stateVector = request.stateVector;
+    this.host.publishRequest(request.docId, payload, request.requesterId);
+  }
+
+  private fallBack(request: Pending<C>): void {
+    if (!this.pending.has(request.id)) return;
+    if (request.requester) this.host.onFallback(request.docId);
+    this.finish(request, { requestId: "", update: null, source: "none" });
+  }
+
+  private finish(request: Pending<C>, answer: SnapshotResponsePayload): void {
+    this.close(request);
+    if (request.requester) {
+      this.host.answerRequester(request.requester, { ...answer, requestId: request.requesterRequestId! });
+    } else if (request.replyTo) {
+      this.host.publishResponse(request.replyTo, request.docId, { ...answer, requestId: request.originRequestId! });
+    }
+  }
+
+  private close(request: Pending<C>): void {
+    this.pending.delete(request.id);
+    this.host.clock.clearTimeout(request.timer);
+  }
+}

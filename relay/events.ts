@@ -1,0 +1,56 @@
+/**
+ * What a relay reports while it runs. `RelayEvent`s go to the `onEvent` option as they happen
+ * (the simulator traces them, checkers sample the queue); `RelayStats` are running totals for
+ * `/metrics`, `/health` and run records, one field per PROTOCOL.md section 7 metric.
+ */
+export type RelayEvent =
+  /** Outage-queue depth, on every enqueue and every drain. */
+  | { type: "queue"; depthMessages: number; depthBytes: number; maxMessages: number; maxBytes: number }
+  /** Messages dropped from the outage queue on overflow. */
+  | { type: "dropped"; count: number }
+  | { type: "bus-status"; connected: boolean }
+  /** One message from another server, accepted for delivery. */
+  | { type: "remote-message"; messageType: string; docId: string }
+  | { type: "snapshot-request"; docId: string }
+  /** A requester got `update: null` (no source anywhere, or the timeout). */
+  | { type: "snapshot-fallback"; docId: string }
+  | { type: "rate-limited"; senderId: string }
+  /** A routed message with a missing or wrong signature (cluster secret set). */
+  | { type: "forged-dropped" }
+  | { type: "slow-consumer"; senderId: string }
+  | { type: "duplicate-dropped" }
+  /** After Redis came back: clients of these docs were asked to exchange state vectors. */
+  | { type: "resync"; docs: number }
+  /** A remote server's roster went stale: its clients were reported gone. */
+  | { type: "presence-expired"; docId: string; senderIds: string[] };
+
+export interface RelayStats {
+  serverId: string;
+  /** redis.connection_state (1 connected, 0 not); always true on the in-memory bus. */
+  redisConnected: boolean;
+  /** relay.remote_messages: messages from other servers delivered here. */
+  remoteMessages: number;
+  /** relay.snapshot_requests: SNAPSHOT_REQUESTs from local clients. */
+  snapshotRequests: number;
+  /** Requests answered `update: null` (no source or timeout). */
+  snapshotFallbacks: number;
+  /** relay.active_documents. */
+  activeDocuments: number;
+  activeConnections: number;
+  /** Current outage-queue depth, and the largest seen. */
+  queuedMessages: number;
+  queuedBytes: number;
+  queuedMaxMessages: number;
+  /** Outage-queue overflow: dropped, never grown. */
+  droppedMessages: number;
+  rateLimited: number;
+  forgedDropped: number;
+  duplicatesDropped: number;
+  /** Garbage taken off Redis (not JSON, wrong shape): dropped. */
+  malformedDropped: number;
+  slowConsumers: number;
+  /** Times the Redis link came back after being lost. */
+  reconnects: number;
+  /** Messages from local clients accepted and routed. */
+  messagesRouted: number;
+}
