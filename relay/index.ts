@@ -17,3 +17,4 @@ export { ioredisConnector } from "./adapters/ioredis-connection.ts";
 export { DEFAULT_RELAY_CONFIG, resolveRelayConfig, type RelayConfig } from "./config.ts";
 export * from "./ports.ts";
 export * from "./protocol/messages.ts";
+export * from "./provider/index.ts";
