@@ -1,21 +1,9 @@
 /**
- * What the fuzzer hands back for a failure: the failure file (shared/CLI.md) and, for a run that
- * threw instead of finishing, a stand-in run record so `--json` output stays one record per run.
+ * A run that threw instead of finishing (a simulator or relay exception) is a failure too; this
+ * stand-in record keeps `--json` output at one record per run.
  */
-import type { FailureFile, RunRecord } from "../record.ts";
+import type { RunRecord } from "../record.ts";
 import type { Scenario } from "../scenario/types.ts";
-import type { FuzzFailure } from "./explore.ts";
-
-/** `toDocument` turns the normalized scenario into its file form (lab/scenario's writer). */
-export function buildFailureFile(failure: FuzzFailure, toDocument: (scenario: Scenario) => Record<string, unknown>): FailureFile {
-  return {
-    version: 1,
-    scenario: toDocument(failure.scenario),
-    seed: failure.scenario.seed,
-    traceHash: failure.record?.traceHash ?? "",
-    violated: failure.violated,
-  };
-}
 
 /** A run that threw (simulator or relay exception): failed, with the error as the only invariant. */
 export function errorRecord(scenario: Scenario, error: string): RunRecord {
