@@ -79,6 +79,11 @@ export class ChaosClient {
     this.endSession();
   }
 
+  /** Y.encodeStateAsUpdate of the replica. */
+  state(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc);
+  }
+
   /** Digest of the replica's content: equal digests <=> same state vector and delete set. */
   digest(): string {
     return createHash("sha256").update(Y.encodeSnapshot(Y.snapshot(this.doc))).digest("hex").slice(0, 16);

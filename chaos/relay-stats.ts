@@ -10,21 +10,18 @@ export interface RelayStats {
   snapshotRequests: number;
 }
 
-/** Metric names per stat: first match wins (names from the relay's metrics module). */
-const METRIC_NAMES: Record<keyof RelayStats, string[]> = {
-  queueMessages: ["lfcc_queue_messages", "lfcc_queued_messages", "lfcc_outage_queue_messages", "lfcc_redis_queue_messages"],
-  queueBytes: ["lfcc_queue_bytes", "lfcc_queued_bytes", "lfcc_outage_queue_bytes", "lfcc_redis_queue_bytes"],
-  dropped: ["lfcc_dropped_messages_total", "lfcc_queue_dropped_total", "lfcc_dropped_total"],
-  crossServerMessages: ["lfcc_remote_messages_total", "lfcc_cross_server_messages_total"],
-  snapshotRequests: ["lfcc_snapshot_requests_total"],
+/** Metric names per stat, as relay/server/metrics.ts exports them. */
+const METRIC_NAMES: Record<keyof RelayStats, string> = {
+  queueMessages: "lfcc_queue_messages",
+  queueBytes: "lfcc_queue_bytes",
+  dropped: "lfcc_dropped_messages_total",
+  crossServerMessages: "lfcc_remote_messages_total",
+  snapshotRequests: "lfcc_snapshot_requests_total",
 };
 
 export function parseRelayStats(metricsText: string): RelayStats {
   const values = parsePrometheus(metricsText);
-  const pick = (names: string[]) => {
-    for (const name of names) if (values.has(name)) return values.get(name)!;
-    return 0;
-  };
+  const pick = (name: string) => values.get(name) ?? 0;
   return {
     queueMessages: pick(METRIC_NAMES.queueMessages),
     queueBytes: pick(METRIC_NAMES.queueBytes),

@@ -43,7 +43,6 @@ export class RelayProcess {
     this.serverId = serverId;
     const child = spawn(process.execPath, [LFCC_BIN, "serve", ...serveArgs(this.options, serverId)], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, LFCC_RELAY_CONFIG: JSON.stringify(this.options.relay) },
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
@@ -87,17 +86,38 @@ export class RelayProcess {
   }
 }
 
+/** Scenario relay overrides that `lfcc serve` takes as flags (ms and bytes are passed with units). */
+const SERVE_FLAGS: Partial<Record<keyof RelayConfig, (value: number) => string[]>> = {
+  snapshotTimeoutMs: (v) => ["--snapshot-timeout", `${v}ms`],
+  queueMaxMessages: (v) => ["--queue-max-messages", String(v)],
+  queueMaxBytes: (v) => ["--queue-max-bytes", `${v}B`],
+  maxFrameBytes: (v) => ["--max-frame-bytes", `${v}B`],
+  heartbeatIntervalMs: (v) => ["--heartbeat-interval", `${v}ms`],
+  presenceTimeoutMs: (v) => ["--presence-timeout", `${v}ms`],
+};
+
+/** Overrides a chaos relay cannot take (no serve flag): the run reports them instead of hiding them. */
+export function unsupportedOverrides(relay: Partial<RelayConfig>): string[] {
+  return Object.keys(relay).filter((key) => !(key in SERVE_FLAGS));
+}
+
 function serveArgs(options: RelayProcessOptions, serverId: string): string[] {
   const args = ["--port", String(options.port), "--host", "127.0.0.1", "--redis", options.redisUrl, "--server-id", serverId];
-  if (options.relay.snapshotTimeoutMs !== undefined) args.push("--snapshot-timeout", `${options.relay.snapshotTimeoutMs}ms`);
+  for (const [key, value] of Object.entries(options.relay)) {
+    const toFlag = SERVE_FLAGS[key as keyof RelayConfig];
+    if (toFlag && typeof value === "number") args.push(...toFlag(value));
+  }
   return args;
 }
 
 function waitForListening(child: ChildProcess, serverId: string, log: (line: string) => void): Promise<void> {
+  const recent: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`relay ${serverId} did not print "listening" within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     const onLine = (line: string) => {
       log(`${serverId} ${line}`);
+      recent.push(line);
+      if (recent.length > 5) recent.shift();
       if (line.includes("listening")) {
         clearTimeout(timer);
         resolve();
@@ -107,7 +127,7 @@ function waitForListening(child: ChildProcess, serverId: string, log: (line: str
     forEachLine(child.stderr, onLine);
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`relay ${serverId} exited before listening (code ${code}, signal ${signal})`));
+      reject(new Error(`relay ${serverId} exited before listening (code ${code}, signal ${signal}): ${recent.join(" / ")}`));
     });
   });
 }
