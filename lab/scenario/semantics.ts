@@ -194,7 +194,7 @@ function resolveLeave(leave: NonNullable<FaultInput["leave"]>, atMs: number, wor
   clients.forEach((name, i) => {
     if (typeof leave.clients !== "number" && !world.present.has(name)) {
       const present = [...world.present];
-      report(["leave", "clients", i], `client "${name}" is not connected at ${formatDuration(atMs)}${didYouMean(name, present)} (connected: ${listNames(present)})`);
+      report(["leave", "clients", i], `client "${name}" is not connected at ${formatDuration(atMs)}${guessName(name, present)} (connected: ${listNames(present)})`);
     }
     world.present.delete(name);
   });
@@ -216,8 +216,11 @@ function checkPartition(sides: string[][], checkNode: (path: DocumentPath, name:
 /** True when `name` is one of `valid`; otherwise reports it with the valid names and a guess. */
 function expectName(name: string, valid: string[], what: string, path: DocumentPath, report: Report): boolean {
   if (valid.includes(name)) return true;
-  // "s9" -> "s1" is no typo worth guessing at; "sever1" -> "s1" neither. Guess only for other names.
-  const guess = /^[a-z]\d+$/.test(name) ? "" : didYouMean(name, valid);
-  report(path, `unknown ${what} "${name}"${guess} (${what}s: ${listNames(valid) || "none"})`);
+  report(path, `unknown ${what} "${name}"${guessName(name, valid)} (${what}s: ${listNames(valid) || "none"})`);
   return false;
+}
+
+/** "s9" -> "s1" is no typo worth guessing at: guess only for names that are not letter+number. */
+function guessName(name: string, valid: string[]): string {
+  return /^[a-z]\d+$/.test(name) ? "" : didYouMean(name, valid);
 }
