@@ -1,0 +1,131 @@
+/**
+ * One SVG line chart with fault windows shaded behind the data (Jepsen style): the building block
+ * of every per-run chart. Pure string output, no script: the report works with JS disabled.
+ * Drawn elements carry classes the browser test counts: rect.fault, path.series, line.guide.
+ */
+import type { AppliedFault } from "../../lab/record.ts";
+import { esc } from "./escape.ts";
+import { axisTime, downsample, linearScale, niceTicks, type Scale } from "./scale.ts";
+
+export interface Series {
+  name: string;
+  values: readonly number[];
+  color: string;
+  /** Hold each value until the next sample (counts, distinct states) instead of interpolating. */
+  stepped?: boolean;
+}
+
+export interface Guide {
+  value: number;
+  label: string;
+  color: string;
+}
+
+export interface LineChartSpec {
+  kind: string;
+  title: string;
+  yLabel: string;
+  tMs: readonly number[];
+  xMaxMs: number;
+  series: Series[];
+  faults: readonly AppliedFault[];
+  guides?: Guide[];
+}
+
+export const CHART_WIDTH = 600;
+const HEIGHT = 190;
+const MARGIN = { left: 46, right: 14, top: 12, bottom: 26 };
+const MAX_POINTS = 600;
+
+export function lineChart(spec: LineChartSpec): string {
+  const x = linearScale(spec.xMaxMs, MARGIN.left, CHART_WIDTH - MARGIN.right);
+  const yMax = Math.max(1, ...spec.series.flatMap((s) => s.values.filter(Number.isFinite)), ...(spec.guides ?? []).map((g) => g.value));
+  const yTicks = niceTicks(yMax * 1.05);
+  const y = linearScale(yTicks[yTicks.length - 1]!, HEIGHT - MARGIN.bottom, MARGIN.top);
+  const body = [
+    faultBands(spec.faults, x, MARGIN.top, HEIGHT - MARGIN.bottom),
+    yAxis(yTicks, y, spec.yLabel),
+    timeAxis(spec.xMaxMs, x, HEIGHT - MARGIN.bottom),
+    ...(spec.guides ?? []).map((g) => guideLine(g, y)),
+    ...spec.series.map((s) => seriesPath(s, spec.tMs, x, y)),
+  ].join("");
+  return figure(spec.kind, spec.title, svg(spec.kind, spec.title, HEIGHT, body), legend(spec.series, spec.guides ?? []));
+}
+
+export function figure(kind: string, title: string, svgText: string, legendHtml: string): string {
+  return `<figure class="chart" data-chart="${esc(kind)}"><figcaption>${esc(title)}</figcaption>${svgText}${legendHtml}</figure>`;
+}
+
+export function svg(kind: string, title: string, height: number, body: string): string {
+  return `<svg viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" role="img" aria-label="${esc(title)}" data-chart="${esc(kind)}" xmlns="http://www.w3.org/2000/svg">${body}</svg>`;
+}
+
+/** Shaded fault windows; instant faults (crash, redisRestart, leave) as a thin bar. */
+export function faultBands(faults: readonly AppliedFault[], x: Scale, top: number, bottom: number): string {
+  return faults
+    .map((f) => {
+      const left = x(f.startMs);
+      const width = Math.max(2, x(f.endMs) - left);
+      const label = `${f.kind} ${axisTime(f.startMs)}-${axisTime(f.endMs)}: ${f.detail}${f.skipped ? " (skipped)" : ""}`;
+      return `<rect class="fault${f.skipped ? " skipped" : ""}" x="${r(left)}" y="${top}" width="${r(width)}" height="${bottom - top}"><title>${esc(label)}</title></rect>`;
+    })
+    .join("");
+}
+
+export function timeAxis(xMaxMs: number, x: Scale, baseline: number): string {
+  const ticks = niceTicks(xMaxMs, 6).filter((t) => t <= xMaxMs * 1.0001);
+  const labels = ticks
+    .map((t) => `<line class="tick" x1="${r(x(t))}" x2="${r(x(t))}" y1="${baseline}" y2="${baseline + 4}"/><text class="axis" x="${r(x(t))}" y="${baseline + 16}" text-anchor="middle">${axisTime(t)}</text>`)
+    .join("");
+  return `<line class="axis-line" x1="${MARGIN.left}" x2="${CHART_WIDTH - MARGIN.right}" y1="${baseline}" y2="${baseline}"/>${labels}`;
+}
+
+function yAxis(ticks: number[], y: Scale, label: string): string {
+  const lines = ticks
+    .map((t) => `<line class="grid" x1="${MARGIN.left}" x2="${CHART_WIDTH - MARGIN.right}" y1="${r(y(t))}" y2="${r(y(t))}"/><text class="axis" x="${MARGIN.left - 6}" y="${r(y(t)) + 4}" text-anchor="end">${compact(t)}</text>`)
+    .join("");
+  return `${lines}<text class="axis y-label" x="10" y="${MARGIN.top + 4}" transform="rotate(-90 10 ${MARGIN.top + 4})" text-anchor="end">${esc(label)}</text>`;
+}
+
+function guideLine(guide: Guide, y: Scale): string {
+  const at = r(y(guide.value));
+  return `<line class="guide" x1="${MARGIN.left}" x2="${CHART_WIDTH - MARGIN.right}" y1="${at}" y2="${at}" stroke="${guide.color}"/><text class="guide-label" x="${CHART_WIDTH - MARGIN.right - 4}" y="${at - 4}" text-anchor="end" fill="${guide.color}">${esc(guide.label)}</text>`;
+}
+
+function seriesPath(series: Series, tMs: readonly number[], x: Scale, y: Scale): string {
+  const { t, v } = downsample(tMs, series.values, MAX_POINTS);
+  let d = "";
+  let penDown = false;
+  for (let i = 0; i < t.length; i++) {
+    if (!Number.isFinite(v[i])) {
+      penDown = false;
+      continue;
+    }
+    if (penDown && series.stepped) d += `H${r(x(t[i]!))}`;
+    d += `${penDown ? "L" : "M"}${r(x(t[i]!))} ${r(y(v[i]!))}`;
+    penDown = true;
+  }
+  if (d === "") return "";
+  return `<path class="series" d="${d}" stroke="${series.color}"><title>${esc(series.name)}</title></path>`;
+}
+
+function legend(series: Series[], guides: Guide[]): string {
+  const items = [
+    ...series.map((s) => `<li><span class="swatch" style="background:${s.color}"></span>${esc(s.name)}</li>`),
+    ...guides.map((g) => `<li><span class="swatch dashed" style="border-color:${g.color}"></span>${esc(g.label)}</li>`),
+    `<li><span class="swatch fault-swatch"></span>fault window</li>`,
+  ];
+  return `<ul class="legend">${items.join("")}</ul>`;
+}
+
+function compact(value: number): string {
+  if (value >= 1_000_000) return `${Number((value / 1_000_000).toFixed(1))}M`;
+  if (value >= 1000) return `${Number((value / 1000).toFixed(1))}k`;
+  return String(value);
+}
+
+function r(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+export const CHART_MARGIN = MARGIN;
