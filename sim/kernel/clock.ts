@@ -26,7 +26,7 @@ export class NodeClock implements Clock {
   ) {}
 
   now(): number {
-    return SIM_EPOCH_MS + this.scheduler.nowMs + this.skewMs;
+    return Math.floor(SIM_EPOCH_MS + this.scheduler.nowMs + this.skewMs); // integer ms, like Date.now()
   }
 
   setTimeout(fn: () => void, delayMs: number): TimerHandle {

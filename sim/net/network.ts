@@ -142,6 +142,11 @@ export class Network {
     }
   }
 
+  /** Resets the given connections (a crashed or stopped instance's own, not its successor's). */
+  resetConnections(connections: Iterable<Connection>, reason: string, deadNode?: NodeName): void {
+    for (const connection of [...connections]) connection.reset(reason, deadNode);
+  }
+
   forget(connection: Connection): void {
     this.connections.delete(connection);
   }

@@ -22,6 +22,8 @@ export class VirtualClientSocket implements ClientSocket {
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   onclose: ((ev: { code: number; reason?: string }) => void) | null = null;
   onerror: ((ev?: unknown) => void) | null = null;
+  /** Host hook (observers): called once when the socket ends, before onclose. */
+  onFinish: ((info: CloseInfo) => void) | undefined;
 
   constructor(readonly endpoint: Endpoint) {
     endpoint.onOpen = () => {
@@ -51,6 +53,7 @@ export class VirtualClientSocket implements ClientSocket {
     if (this.readyState === CLOSED) return;
     const failedToConnect = this.readyState === CONNECTING;
     this.readyState = CLOSED;
+    this.onFinish?.(info);
     if (failedToConnect || info.code === 1006) this.onerror?.({ type: "error" });
     this.onclose?.({ code: info.code, reason: info.reason });
   }

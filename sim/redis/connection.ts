@@ -5,7 +5,7 @@
  * commands in flight when the connection drops reject; `close` fires once.
  */
 import type { RedisConnection, RedisConnector } from "../../relay/ports.ts";
-import type { Endpoint, Network } from "../net/network.ts";
+import type { Connection, Endpoint, Network } from "../net/network.ts";
 import { REDIS_NODE, type RedisCommand, type RedisPush, type RedisReply } from "./server.ts";
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -27,6 +27,8 @@ export class VirtualRedisConnection implements RedisConnection {
     private readonly network: Network,
     private readonly node: string,
     private readonly role: string,
+    /** Told about the network connection once opened, so a dying host can reset it. */
+    private readonly onConnection?: (connection: Connection) => void,
   ) {}
 
   connect(): Promise<void> {
@@ -35,6 +37,7 @@ export class VirtualRedisConnection implements RedisConnection {
     return new Promise((resolve, reject) => {
       const endpoint = this.network.connect(this.node, REDIS_NODE, `redis-${this.role}`);
       this.endpoint = endpoint;
+      this.onConnection?.(endpoint.connection);
       endpoint.onOpen = () => {
         this.state = "open";
         resolve();
@@ -116,6 +119,10 @@ export class VirtualRedisConnection implements RedisConnection {
 }
 
 /** The connector a simulated relay's bus uses: every call opens a fresh virtual connection. */
-export function createSimRedisConnector(network: Network, node: string): RedisConnector {
-  return (role) => new VirtualRedisConnection(network, node, role);
+export function createSimRedisConnector(
+  network: Network,
+  node: string,
+  onConnection?: (connection: Connection) => void,
+): RedisConnector {
+  return (role) => new VirtualRedisConnection(network, node, role, onConnection);
 }

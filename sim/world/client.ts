@@ -1,0 +1,146 @@
+/**
+ * A simulated client node: a Y.Doc and the PRODUCTION LfccProvider, with virtual socket, clock,
+ * random stream and a trace logger, plus its workload generator. The doc's clientID is drawn from
+ * the client's own stream (Yjs would otherwise take it from crypto). The host watches the doc and
+ * the provider to fill the observation log: local edits, remote updates applied, sessions
+ * (WELCOME to socket end), and LEAVE frames.
+ */
+import * as Y from "yjs";
+import type { SessionObservation } from "../../lab/observations.ts";
+import type { Workload } from "../../lab/scenario/types.ts";
+import { LfccProvider } from "../../relay/provider/provider.ts";
+import type { NodeClock } from "../kernel/clock.ts";
+import type { SimKernel } from "../kernel/kernel.ts";
+import type { SimRandom } from "../kernel/random.ts";
+import type { CloseInfo, Endpoint, Network } from "../net/network.ts";
+import { VirtualClientSocket } from "../net/websocket.ts";
+import { applyWorkloadOp, nextEditDelayMs } from "../workload.ts";
+import type { ObservationLog } from "./observer.ts";
+
+export interface ClientEnv {
+  kernel: SimKernel;
+  network: Network;
+  observer: ObservationLog;
+  /** The load balancer: URL of the server this client should use now. */
+  urlFor: (client: SimClient) => string;
+  /** serverId -> server name, for session observations. */
+  serverNameOf: (serverId: string) => string;
+}
+
+export class SimClient {
+  readonly doc: Y.Doc;
+  readonly provider: LfccProvider;
+  left = false;
+  private readonly clock: NodeClock;
+  private readonly workloadRandom: SimRandom;
+  private endpoint: Endpoint | undefined;
+  private slow = false;
+  private session: SessionObservation | undefined;
+  private welcomes = 0;
+
+  constructor(
+    private readonly env: ClientEnv,
+    readonly name: string,
+    readonly docId: string,
+    readonly homeServer: string,
+  ) {
+    const { kernel, observer } = env;
+    this.clock = kernel.clock(name);
+    this.workloadRandom = kernel.stream(`workload:${name}`);
+    this.doc = new Y.Doc({ guid: `${docId}/${name}` });
+    this.doc.clientID = kernel.stream(`ydoc:${name}`).uint32();
+    observer.addReplica(name, docId, this.doc.clientID);
+    this.provider = new LfccProvider({
+      url: () => env.urlFor(this),
+      docId,
+      doc: this.doc,
+      socketFactory: (url) => this.openSocket(url),
+      clock: this.clock,
+      random: kernel.stream(`provider:${name}`),
+      logger: kernel.logger(name),
+      connect: false,
+    });
+    this.watch();
+    this.provider.connect();
+  }
+
+  get isConnected(): boolean {
+    return this.session !== undefined && this.session.endMs === null;
+  }
+
+  /** Edits at the workload's rate until `untilMs` (virtual), from its own stream. */
+  startWorkload(workload: Workload, untilMs: number): void {
+    if (workload.editsPerSecond <= 0) return;
+    const step = () => {
+      if (this.left || this.env.kernel.nowMs >= untilMs) return;
+      const op = applyWorkloadOp(this, workload.ops, this.workloadRandom);
+      this.env.kernel.trace.record(this.name, "workload", { op });
+      this.clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, this.workloadRandom));
+    };
+    this.clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, this.workloadRandom));
+  }
+
+  /** slowClient: stop (or resume) reading from the network. */
+  setSlow(slow: boolean): void {
+    this.slow = slow;
+    this.endpoint?.setReading(!slow);
+  }
+
+  /** leave: the client goes away for good (graceful close, no more edits or reconnects). */
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    if (this.session) this.env.observer.sessionEnded(this.session, "leave");
+    this.provider.destroy();
+    this.clock.kill();
+  }
+
+  private openSocket(url: string): VirtualClientSocket {
+    const host = new URL(url).hostname;
+    const endpoint = this.env.network.connect(this.name, host, url);
+    this.endpoint = endpoint;
+    if (this.slow) endpoint.setReading(false);
+    const socket = new VirtualClientSocket(endpoint);
+    socket.onFinish = (info) => this.socketEnded(info);
+    return socket;
+  }
+
+  private socketEnded(info: CloseInfo): void {
+    this.env.kernel.trace.record(this.name, "client.closed", { code: info.code, reason: info.reason });
+    if (this.session) this.env.observer.sessionEnded(this.session, endReason(info));
+    this.session = undefined;
+  }
+
+  private watch(): void {
+    const { kernel, observer } = this.env;
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === this.provider) {
+        observer.remoteApplied(this.name, this.docId, this.doc);
+        return;
+      }
+      kernel.trace.record(this.name, "edit", { bytes: update.byteLength });
+      observer.localEdit(this.name, this.docId, this.doc, update);
+    });
+    this.provider.on("welcome", (welcome) => {
+      kernel.trace.record(this.name, "client.welcome", { senderId: welcome.senderId, serverId: welcome.serverId });
+      if (this.session) observer.sessionEnded(this.session, "replaced");
+      this.session = observer.sessionStarted(
+        { client: this.name, docId: this.docId, senderId: welcome.senderId, server: this.env.serverNameOf(welcome.serverId) },
+        this.welcomes++ > 0,
+      );
+    });
+    this.provider.on("leave", (senderId) => {
+      kernel.trace.record(this.name, "client.leave-seen", { senderId });
+      observer.leaveSeen(this.name, this.docId, senderId);
+    });
+  }
+}
+
+function endReason(info: CloseInfo): string {
+  if (info.code === 1001) return "stop";
+  if (info.code === 4008) return "slow-consumer";
+  if (info.reason === "crash" || info.reason === "partition" || info.reason === "disconnect" || info.reason === "stopped") {
+    return info.reason === "stopped" ? "stop" : info.reason;
+  }
+  return "network";
+}

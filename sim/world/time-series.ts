@@ -1,0 +1,53 @@
+/**
+ * The run's time series for reports (lab/record.ts TimeSeries), sampled on a fixed virtual
+ * period: queue depth per server, divergence per doc (distinct replica digests), connected
+ * clients, cumulative reconnects and snapshot fallbacks, delivery-latency quantiles per window.
+ */
+import type { TimeSeries } from "../../lab/record.ts";
+import type { SimWorld } from "./world.ts";
+
+export class TimeSeriesRecorder {
+  readonly series: TimeSeries = {
+    tMs: [],
+    queueDepth: {},
+    queueBound: {},
+    divergence: {},
+    connectedClients: [],
+    reconnects: [],
+    snapshotFallbacks: [],
+    deliveryLatencyMs: { p50: [], p90: [], p99: [], max: [] },
+  };
+
+  constructor(private readonly world: SimWorld) {}
+
+  sample(tMs: number): void {
+    const { observer } = this.world;
+    const s = this.series;
+    const index = s.tMs.length;
+    s.tMs.push(tMs);
+    for (const server of this.world.servers.keys()) {
+      (s.queueDepth[server] ??= new Array(index).fill(0)).push(observer.queueDepth.get(server) ?? 0);
+      const bound = observer.queueBound.get(server);
+      if (bound !== undefined) s.queueBound[server] = bound;
+    }
+    for (const docId of this.world.docIds()) {
+      const distinct = new Set(Object.values(this.world.replicaDigests(docId))).size;
+      (s.divergence[docId] ??= new Array(index).fill(1)).push(distinct);
+    }
+    s.connectedClients.push([...this.world.clients.values()].filter((c) => c.isConnected).length);
+    s.reconnects.push(observer.counters.reconnects);
+    s.snapshotFallbacks.push(observer.counters.snapshotFallbacks);
+    const window = observer.windowLatenciesMs.sort((a, b) => a - b);
+    observer.windowLatenciesMs = [];
+    s.deliveryLatencyMs.p50.push(quantile(window, 0.5));
+    s.deliveryLatencyMs.p90.push(quantile(window, 0.9));
+    s.deliveryLatencyMs.p99.push(quantile(window, 0.99));
+    s.deliveryLatencyMs.max.push(window.at(-1) ?? 0);
+  }
+}
+
+/** Nearest-rank quantile of sorted values; 0 for an empty window. */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}

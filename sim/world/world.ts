@@ -1,0 +1,269 @@
+/**
+ * The programmatic simulator: build a world (servers, clients, Redis, network), schedule actions
+ * and faults at virtual times, run, inspect. The scenario runner (sim/run.ts) is built on it, and
+ * tests use it directly:
+ *
+ *   const world = createWorld({ seed: 1 });
+ *   world.addServer("s1"); world.addClient("c1", "d1", "s1");
+ *   world.at(1000, () => world.crash("s1"));
+ *   await world.runUntil(5000);
+ *   world.replicaDigests("d1");
+ */
+import * as Y from "yjs";
+import type { Observations } from "../../lab/observations.ts";
+import type { Workload } from "../../lab/scenario/types.ts";
+import type { RelayConfig } from "../../relay/config.ts";
+import { SimKernel } from "../kernel/kernel.ts";
+import { Network, type LatencySettings } from "../net/network.ts";
+import { VirtualRedis, REDIS_NODE } from "../redis/server.ts";
+import { SimClient } from "./client.ts";
+import { replicaDigest } from "./digest.ts";
+import { ObservationLog } from "./observer.ts";
+import { productionRelay, type RelayFactory } from "./relay-host.ts";
+import { SimServer } from "./server.ts";
+import { TimeSeriesRecorder } from "./time-series.ts";
+
+export interface WorldOptions {
+  seed: number;
+  keepTrace?: boolean;
+  /** Default one-way latency of every link. Default base 2 ms, jitter 3 ms (SCENARIOS.md). */
+  latency?: LatencySettings;
+  relay?: Partial<Omit<RelayConfig, "serverId">>;
+  relayFactory?: RelayFactory;
+  /** How often replica digests are sampled (virtual ms). Default 250. */
+  replicaSampleEveryMs?: number;
+  /** How often the time series is sampled (virtual ms). Default 500. */
+  timeSeriesEveryMs?: number;
+}
+
+/** How long Redis refuses connections while it restarts. */
+export const REDIS_RESTART_DOWN_MS = 100;
+
+export class SimWorld {
+  readonly kernel: SimKernel;
+  readonly network: Network;
+  readonly redis: VirtualRedis;
+  readonly observer: ObservationLog;
+  readonly servers = new Map<string, SimServer>();
+  readonly clients = new Map<string, SimClient>();
+  readonly timeSeries: TimeSeriesRecorder;
+  private readonly relayFactory: RelayFactory;
+  private readonly serverNames = new Map<string, string>();
+
+  constructor(private readonly options: WorldOptions) {
+    this.kernel = new SimKernel({ seed: options.seed, keepTrace: options.keepTrace });
+    this.network = new Network(this.kernel, this.kernel.stream("net"), options.latency ?? { baseMs: 2, jitterMs: 3 });
+    this.redis = new VirtualRedis(this.kernel, this.network);
+    this.observer = new ObservationLog(() => this.kernel.nowMs);
+    this.relayFactory = options.relayFactory ?? productionRelay;
+    this.timeSeries = new TimeSeriesRecorder(this);
+    this.every(options.replicaSampleEveryMs ?? 250, () => this.sampleReplicas());
+    this.every(options.timeSeriesEveryMs ?? 500, () => this.timeSeries.sample(this.kernel.nowMs));
+  }
+
+  get nowMs(): number {
+    return this.kernel.nowMs;
+  }
+
+  addServer(name: string): SimServer {
+    const server = new SimServer(
+      { kernel: this.kernel, network: this.network, observer: this.observer, relayFactory: this.relayFactory, relayConfig: this.options.relay ?? {} },
+      name,
+    );
+    this.servers.set(name, server);
+    this.startServer(name);
+    return server;
+  }
+
+  addClient(name: string, docId: string, homeServer: string): SimClient {
+    if (this.clients.has(name)) throw new Error(`client ${name} already exists`);
+    this.kernel.trace.record(name, "client.add", { docId, homeServer });
+    const client = new SimClient(
+      {
+        kernel: this.kernel,
+        network: this.network,
+        observer: this.observer,
+        urlFor: (c) => `ws://${this.pickServer(c)}/`,
+        serverNameOf: (serverId) => this.serverNames.get(serverId) ?? serverId,
+      },
+      name,
+      docId,
+      homeServer,
+    );
+    this.clients.set(name, client);
+    return client;
+  }
+
+  startWorkload(client: string, workload: Workload, untilMs: number): void {
+    this.client(client).startWorkload(workload, untilMs);
+  }
+
+  /** Runs `fn` at virtual time `atMs`. */
+  at(atMs: number, fn: () => void): void {
+    this.kernel.at(atMs, "world", fn);
+  }
+
+  runUntil(endMs: number, onEvent?: () => void): Promise<void> {
+    return this.kernel.runUntil(endMs, onEvent);
+  }
+
+  // ---- faults (each is an immediate action; sim/world/faults.ts schedules them and their heals)
+
+  crash(server: string): void {
+    this.fault("crash", { server });
+    this.server(server).crash();
+  }
+
+  stop(server: string): void {
+    this.fault("stop", { server });
+    this.server(server).stop();
+  }
+
+  startServer(server: string): void {
+    const serverId = this.server(server).start();
+    this.serverNames.set(serverId, server);
+  }
+
+  /** Redis unreachable from every server; returns the heal. */
+  redisOutage(): () => void {
+    this.fault("redisOutage", {});
+    this.network.isolate(REDIS_NODE);
+    return () => {
+      this.fault("redisOutage.heal", {});
+      this.network.reconnectNode(REDIS_NODE);
+    };
+  }
+
+  redisRestart(): void {
+    this.fault("redisRestart", {});
+    this.redis.restart(REDIS_RESTART_DOWN_MS);
+  }
+
+  partition(sides: string[][]): () => void {
+    this.fault("partition", { sides });
+    const id = this.network.partition(sides);
+    return () => {
+      this.fault("partition.heal", { sides });
+      this.network.healPartition(id);
+    };
+  }
+
+  disconnect(clients: string[]): () => void {
+    this.fault("disconnect", { clients });
+    for (const client of clients) this.network.isolate(client);
+    return () => {
+      this.fault("disconnect.heal", { clients });
+      for (const client of clients) this.network.reconnectNode(client);
+    };
+  }
+
+  latency(a: string, b: string, addMs: number, jitterMs: number): () => void {
+    this.fault("latency", { a, b, addMs, jitterMs });
+    const id = this.network.addLatency(a, b, addMs, jitterMs);
+    return () => {
+      this.fault("latency.heal", { a, b });
+      this.network.removeLatency(id);
+    };
+  }
+
+  slowClient(client: string): () => void {
+    this.fault("slowClient", { client });
+    this.client(client).setSlow(true);
+    return () => {
+      this.fault("slowClient.heal", { client });
+      this.client(client).setSlow(false);
+    };
+  }
+
+  clockSkew(server: string, offsetMs: number): void {
+    this.fault("clockSkew", { server, offsetMs });
+    this.server(server).setSkew(offsetMs);
+  }
+
+  leave(clients: string[]): void {
+    this.fault("leave", { clients });
+    for (const client of clients) this.client(client).leave();
+  }
+
+  // ---- inspection
+
+  server(name: string): SimServer {
+    const server = this.servers.get(name);
+    if (!server) throw new Error(`unknown server ${name} (servers: ${[...this.servers.keys()].join(", ")})`);
+    return server;
+  }
+
+  client(name: string): SimClient {
+    const client = this.clients.get(name);
+    if (!client) throw new Error(`unknown client ${name} (clients: ${[...this.clients.keys()].join(", ")})`);
+    return client;
+  }
+
+  docIds(): string[] {
+    return [...new Set([...this.clients.values()].map((c) => c.docId))].sort();
+  }
+
+  /** Digest of every live replica of a doc (client name -> digest). */
+  replicaDigests(docId: string): Record<string, string> {
+    const digests: Record<string, string> = {};
+    for (const client of this.clients.values()) {
+      if (client.docId === docId && !client.left) digests[client.name] = replicaDigest(client.doc);
+    }
+    return digests;
+  }
+
+  observations(quiescenceMs: number): Observations {
+    return {
+      quiescenceMs,
+      endMs: this.kernel.nowMs,
+      edits: this.observer.edits,
+      sessions: this.observer.sessions,
+      leaves: this.observer.leaves,
+      queueSamples: this.observer.queueSamples,
+      replicaSamples: this.observer.replicaSamples,
+      finalReplicas: [...this.clients.values()].map((client) => ({
+        client: client.name,
+        docId: client.docId,
+        live: !client.left,
+        state: encodeState(client),
+      })),
+    };
+  }
+
+  /** The load balancer: the client's home server when it is up and reachable, else the next healthy one. */
+  private pickServer(client: SimClient): string {
+    const names = [...this.servers.keys()];
+    const home = Math.max(0, names.indexOf(client.homeServer));
+    for (let i = 0; i < names.length; i++) {
+      const candidate = names[(home + i) % names.length];
+      if (this.servers.get(candidate)!.isUp && this.network.canTalk(client.name, candidate)) return candidate;
+    }
+    return client.homeServer;
+  }
+
+  private sampleReplicas(): void {
+    for (const docId of this.docIds()) {
+      this.observer.replicaSamples.push({ tMs: this.kernel.nowMs, docId, digests: this.replicaDigests(docId) });
+    }
+  }
+
+  private every(intervalMs: number, fn: () => void): void {
+    const tick = () => {
+      fn();
+      this.kernel.scheduler.schedule(intervalMs, tick);
+    };
+    this.kernel.scheduler.schedule(intervalMs, tick);
+  }
+
+  private fault(kind: string, detail: Record<string, unknown>): void {
+    this.kernel.trace.record("world", "fault", { kind, ...detail });
+  }
+}
+
+function encodeState(client: SimClient): Uint8Array {
+  return Y.encodeStateAsUpdate(client.doc);
+}
+
+export function createWorld(options: WorldOptions): SimWorld {
+  return new SimWorld(options);
+}
