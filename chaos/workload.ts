@@ -1,12 +1,13 @@
 /**
  * The scenario's workload on the wall clock: every live client makes `editsPerSecond` edits on
  * average (Poisson arrivals), each drawn from the scenario's ops weights with the client's own
- * seeded stream, so the ops MIX matches the simulator's even though the timing is real.
+ * seeded stream ("workload:cN", like the simulator) and the simulator's own op generator, so the
+ * ops mix is the same even though the timing is real.
  */
 import type { Workload } from "../lab/scenario/types.ts";
 import type { SimRandom } from "../sim/kernel/random.ts";
 import type { ChaosClient } from "./client.ts";
-import { applyWorkloadOp } from "./workload-ops.ts";
+import { applyWorkloadOp, nextEditDelayMs } from "../sim/workload.ts";
 
 export class ChaosWorkload {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -17,7 +18,6 @@ export class ChaosWorkload {
   /** Starts editing on `client` until stop() or until the client leaves. */
   drive(client: ChaosClient, random: SimRandom): void {
     if (this.workload.editsPerSecond <= 0) return;
-    const meanGapMs = 1000 / this.workload.editsPerSecond;
     const tick = () => {
       this.timers.delete(timer);
       if (!this.running || !client.live) return;
@@ -26,7 +26,7 @@ export class ChaosWorkload {
     };
     let timer: NodeJS.Timeout;
     const schedule = () => {
-      timer = setTimeout(tick, random.exponential(meanGapMs));
+      timer = setTimeout(tick, nextEditDelayMs(this.workload.editsPerSecond, random));
       this.timers.add(timer);
     };
     schedule();

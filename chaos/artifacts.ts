@@ -1,0 +1,37 @@
+/**
+ * What a chaos run leaves under --out:
+ *   runs/<scenario>--seed<N>--chaos.json          the RunRecord (every run, for `lfcc report`)
+ *   failures/<scenario>--seed<N>--chaos/           only for a failing run:
+ *     failure.json   the failure file (scenario as it ran, seed, violated invariants; no trace hash)
+ *     faults.json    the applied fault timeline (wall ms since run start)
+ *     relay-<sN>.log every relay incarnation's log lines (tagged with its serverId)
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildFailureFile } from "../lab/scenario/index.ts";
+import type { RunRecord } from "../lab/record.ts";
+import type { Scenario } from "../lab/scenario/types.ts";
+
+export function runBaseName(record: Pick<RunRecord, "scenario" | "seed">): string {
+  return `${record.scenario}--seed${record.seed}--chaos`;
+}
+
+/** Writes the failure directory (when the run failed) and the run record; returns the record as written. */
+export async function saveRun(outDir: string, record: RunRecord, scenario: Scenario, relayLogs: Array<[string, string[]]>): Promise<RunRecord> {
+  let saved = record;
+  if (!record.passed) {
+    const dir = join(outDir, "failures", runBaseName(record));
+    await mkdir(dir, { recursive: true });
+    const violated = record.invariants.filter((r) => !r.passed).map((r) => r.name);
+    const failureFile = join(dir, "failure.json");
+    // Chaos runs have no trace hash: a replay of this file re-runs the scenario in the simulator.
+    const failure = { ...buildFailureFile(scenario, record.seed, "", violated), mode: "chaos" };
+    await writeFile(failureFile, JSON.stringify(failure, null, 2) + "\n");
+    await writeFile(join(dir, "faults.json"), JSON.stringify(record.faults ?? [], null, 2) + "\n");
+    for (const [server, lines] of relayLogs) await writeFile(join(dir, `relay-${server}.log`), lines.join("\n") + "\n");
+    saved = { ...record, failureFile };
+  }
+  await mkdir(join(outDir, "runs"), { recursive: true });
+  await writeFile(join(outDir, "runs", `${runBaseName(record)}.json`), JSON.stringify(saved) + "\n");
+  return saved;
+}
