@@ -1,13 +1,118 @@
-import type { Command } from "commander";
+/**
+ * `lfcc serve`: one production relay (WebSocket + /health + /metrics on one port), shared/CLI.md.
+ * Flags win over env (PORT, HOST, REDIS_URL, POD_NAME, JWT_SECRET, CLUSTER_SECRET); without a
+ * Redis URL it runs on the in-memory bus (single server).
+ */
+import { Option, type Command } from "commander";
+import { pinoLogger } from "../../relay/adapters/system.ts";
+import { createRelayServer, type RelayServerOptions } from "../../relay/server/index.ts";
+import { parseDurationMs, parseSizeBytes, type UnitResult } from "../../lab/scenario/units.ts";
+import { UsageError } from "../usage-error.ts";
 
-/** Placeholder until the `serve` command lands: exists so `lfcc --help` lists the whole CLI. */
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  redis?: string;
+  serverId?: string;
+  jwtSecret?: string;
+  clusterSecret?: string;
+  snapshotTimeout: string;
+  queueMaxMessages?: string;
+  queueMaxBytes?: string;
+  maxFrameBytes?: string;
+  heartbeatInterval?: string;
+  presenceTimeout?: string;
+  logLevel: string;
+}
+
 export function registerServe(program: Command): void {
   program
     .command("serve")
-    .description("(not implemented yet)")
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write("lfcc serve: not implemented yet\n");
-      process.exitCode = 2;
+    .description("run one relay server: WebSocket (?docId=), GET /health and GET /metrics on one port")
+    .option("--port <port>", "TCP port (env PORT; default 3030)")
+    .option("--host <host>", "interface to bind (env HOST; default 127.0.0.1)")
+    .option("--redis <url>", "Redis URL, redis://[:password@]host:port or rediss:// (env REDIS_URL); none = in-memory bus")
+    .option("--server-id <id>", "server id (default server-$POD_NAME, else generated)")
+    .option("--jwt-secret <secret>", "require HS256 JWTs signed with this secret (env JWT_SECRET)")
+    .option("--cluster-secret <secret>", "sign routed messages with HMAC-SHA256, drop unsigned ones (env CLUSTER_SECRET)")
+    .option("--snapshot-timeout <duration>", "how long a snapshot request waits before update:null", "5s")
+    .option("--queue-max-messages <n>", "Redis outage queue bound by count (default 10000)")
+    .option("--queue-max-bytes <size>", "Redis outage queue bound by size, e.g. 16MiB")
+    .option("--max-frame-bytes <size>", "largest client frame, e.g. 1MiB")
+    .option("--heartbeat-interval <duration>", "server roster heartbeat period, e.g. 2s")
+    .option("--presence-timeout <duration>", "a silent server's clients are reported LEAVE after this, e.g. 6s")
+    .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error", "silent"]).default("info"))
+    .action(async (flags: ServeFlags) => {
+      await runServe(serveOptions(flags, process.env), flags.logLevel);
     });
+}
+
+/** Flags and env to server options; throws UsageError (exit 2) on anything invalid. */
+export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelayServerOptions & { port: number; host: string } {
+  const podName = env.POD_NAME;
+  return {
+    port: integer("--port", flags.port ?? env.PORT ?? "3030", 0, 65535),
+    host: flags.host ?? env.HOST ?? "127.0.0.1",
+    redisUrl: nonEmpty(flags.redis ?? env.REDIS_URL),
+    serverId: flags.serverId ?? (podName ? `server-${podName}` : undefined),
+    jwtSecret: nonEmpty(flags.jwtSecret ?? env.JWT_SECRET),
+    clusterSecret: nonEmpty(flags.clusterSecret ?? env.CLUSTER_SECRET),
+    snapshotTimeoutMs: unit("--snapshot-timeout", parseDurationMs(flags.snapshotTimeout)),
+    queueMaxMessages: flags.queueMaxMessages === undefined ? undefined : integer("--queue-max-messages", flags.queueMaxMessages, 1),
+    queueMaxBytes: optionalUnit("--queue-max-bytes", flags.queueMaxBytes, parseSizeBytes),
+    maxFrameBytes: optionalUnit("--max-frame-bytes", flags.maxFrameBytes, parseSizeBytes),
+    heartbeatIntervalMs: optionalUnit("--heartbeat-interval", flags.heartbeatInterval, parseDurationMs),
+    presenceTimeoutMs: optionalUnit("--presence-timeout", flags.presenceTimeout, parseDurationMs),
+  };
+}
+
+async function runServe(options: RelayServerOptions & { port: number; host: string }, logLevel: string): Promise<void> {
+  const logger = pinoLogger(logLevel, { service: "lfcc-relay" });
+  let server;
+  try {
+    server = createRelayServer({ ...options, logger });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const address = await server.listen(options.port, options.host);
+  logger.info(
+    { port: address.port, host: address.address, serverId: server.relay.health().serverId, bus: options.redisUrl ? "redis" : "memory" },
+    `listening on ${address.address}:${address.port}`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "shutting down");
+      // A second signal, or a shutdown that hangs, must still end the process.
+      setTimeout(() => process.exit(0), 10_000).unref();
+      server.close().then(resolve, (error: unknown) => {
+        logger.error({ err: String(error) }, "shutdown failed");
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  logger.info({}, "stopped");
+  process.exit(0); // ioredis sockets or stray handles must not keep a stopped relay alive
+}
+
+function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function unit(flag: string, result: UnitResult): number {
+  if (!result.ok) throw new UsageError(`${flag}: ${result.error}`);
+  return result.value;
+}
+
+function optionalUnit(flag: string, text: string | undefined, parse: (value: unknown) => UnitResult): number | undefined {
+  return text === undefined ? undefined : unit(flag, parse(/^\d+$/.test(text) && parse === parseSizeBytes ? Number(text) : text));
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
 }

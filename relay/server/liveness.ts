@@ -1,0 +1,33 @@
+/**
+ * WebSocket ping/pong liveness: a peer that did not answer the previous ping within one interval is
+ * terminated, so a vanished client (laptop lid closed, NAT dropped) is reported LEAVE instead of
+ * lingering forever. Real server only: the simulator models dead links itself.
+ */
+import type { WebSocket, WebSocketServer } from "ws";
+
+const alive = new WeakMap<WebSocket, boolean>();
+
+export function trackLiveness(ws: WebSocket): void {
+  alive.set(ws, true);
+  ws.on("pong", () => alive.set(ws, true));
+}
+
+/** Starts pinging every client of `wss`; returns the function that stops it. */
+export function startLivenessChecks(wss: WebSocketServer, intervalMs: number): () => void {
+  const timer = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      try {
+        ws.ping();
+      } catch {
+        ws.terminate();
+      }
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
