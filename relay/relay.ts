@@ -131,10 +131,11 @@ export class StatelessCollabRelay {
       return;
     }
     if (this.connections.has(ws)) return;
-    await this.initialize();
+    // Registered before any await: frames that arrive meanwhile are handled, not lost.
     const conn = this.newConnection(ws, docId, senderId, ctx.role ?? "editor");
     this.connections.set(ws, conn);
     this.docRefs.set(docId, (this.docRefs.get(docId) ?? 0) + 1);
+    await this.initialize();
     await this.subscribeDoc(docId);
     if (conn.gone || this.closing) return;
     this.attach(conn);
