@@ -1,13 +1,177 @@
+/**
+ * `lfcc fuzz [--runs N] [--seed N] [--time 60s] [--out DIR] [--json]` (shared/CLI.md): explore random
+ * scenarios in the simulator; on the first failure shrink it, write a failure file, print the
+ * replay command and exit 1. Exit 0 when every run passed, 2 on bad usage.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
+import { fuzz, type FuzzFailure, type FuzzRunEvent, type ScenarioRunner } from "../../lab/fuzz/explore.ts";
+import { errorRecord } from "../../lab/fuzz/failure.ts";
+import { buildFailureFile } from "../../lab/scenario/failure-file.ts";
+import { describeSize } from "../../lab/fuzz/size.ts";
+import type { RunRecord } from "../../lab/record.ts";
+import { parseDurationMs } from "../../lab/scenario/units.ts";
+import { UsageError } from "../usage-error.ts";
 
-/** Placeholder until the `fuzz` command lands: exists so `lfcc --help` lists the whole CLI. */
+/** Runs explored when neither --runs nor --time is given. */
+export const DEFAULT_FUZZ_RUNS = 100;
+/** Shrinking budget unless --shrink-time says otherwise. */
+export const DEFAULT_SHRINK_TIME_MS = 120_000;
+/** Default results directory; failure files go to `<out>/failures/`. */
+export const DEFAULT_OUT_DIR = "lfcc-out";
+
+export interface FuzzCommandOptions {
+  runs?: string;
+  seed?: string;
+  time?: string;
+  shrinkTime?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** What the command touches outside itself; tests inject their own. */
+export interface FuzzCommandIo {
+  runScenario: ScenarioRunner;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  nowMs: () => number;
+}
+
 export function registerFuzz(program: Command): void {
   program
     .command("fuzz")
-    .description("(not implemented yet)")
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write("lfcc fuzz: not implemented yet\n");
-      process.exitCode = 2;
+    .description("explore random topologies, workloads and fault schedules in the simulator; shrink a failure to a minimal scenario")
+    .option("--runs <n>", `scenarios to explore (default ${DEFAULT_FUZZ_RUNS}, unlimited with --time)`)
+    .option("--seed <n>", "fast-check seed: the same seed explores the same scenarios (default: from the clock, printed)")
+    .option("--time <duration>", "stop exploring after this long, e.g. 60s, 5m")
+    .option("--shrink-time <duration>", `budget for shrinking a failure (default ${DEFAULT_SHRINK_TIME_MS / 1000}s)`)
+    .option("--out <dir>", `results directory; failure files go to <dir>/failures/ (default ${DEFAULT_OUT_DIR})`)
+    .option("--json", "one run record per line on stdout (plus the shrunk failing one)")
+    .action(async (options: FuzzCommandOptions) => {
+      process.exitCode = await runFuzzCommand(options, await defaultIo());
     });
+}
+
+async function defaultIo(): Promise<FuzzCommandIo> {
+  const { runScenario } = await import("../../sim/index.ts");
+  return {
+    runScenario: async (scenario) => (await runScenario(scenario, { seed: scenario.seed })).record,
+    stdout: process.stdout,
+    nowMs: () => Date.now(),
+  };
+}
+
+interface Settings {
+  runs: number;
+  seed: number;
+  timeLimitMs?: number;
+  shrinkTimeLimitMs: number;
+  outDir: string;
+  json: boolean;
+}
+
+export function parseFuzzOptions(options: FuzzCommandOptions, nowMs: number): Settings {
+  const timeLimitMs = options.time === undefined ? undefined : duration("--time", options.time);
+  const unlimited = Number.MAX_SAFE_INTEGER;
+  return {
+    runs: options.runs === undefined ? (timeLimitMs === undefined ? DEFAULT_FUZZ_RUNS : unlimited) : positiveInteger("--runs", options.runs),
+    seed: options.seed === undefined ? nowMs % 0x7fff_ffff : integer("--seed", options.seed),
+    timeLimitMs,
+    shrinkTimeLimitMs: options.shrinkTime === undefined ? DEFAULT_SHRINK_TIME_MS : duration("--shrink-time", options.shrinkTime),
+    outDir: options.out ?? DEFAULT_OUT_DIR,
+    json: options.json === true,
+  };
+}
+
+export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzCommandIo): Promise<number> {
+  const settings = parseFuzzOptions(options, io.nowMs());
+  const startedMs = io.nowMs();
+  const progress = settings.json || !io.stdout.isTTY ? undefined : progressLine(io, settings, startedMs);
+  const result = await fuzz({
+    seed: settings.seed,
+    runs: settings.runs,
+    timeLimitMs: settings.timeLimitMs,
+    shrinkTimeLimitMs: settings.shrinkTimeLimitMs,
+    run: io.runScenario,
+    onRun: (event) => {
+      if (settings.json && event.phase === "explore") io.stdout.write(JSON.stringify(recordOf(event)) + "\n");
+      progress?.(event);
+    },
+  });
+  if (progress) io.stdout.write("\r\x1b[K");
+  const elapsedMs = io.nowMs() - startedMs;
+  if (!result.failure) {
+    if (!settings.json) io.stdout.write(`${summary(result.runs, settings.seed, elapsedMs)}: every invariant held\n`);
+    return 0;
+  }
+  const failurePath = writeFailure(result.failure, settings.outDir);
+  const record = { ...recordOf({ ...result.failure }), failureFile: failurePath, replayCommand: replayCommand(failurePath) };
+  if (settings.json) io.stdout.write(JSON.stringify(record) + "\n");
+  else io.stdout.write(failureReport(result.runs, settings.seed, elapsedMs, result.failure, failurePath));
+  return 1;
+}
+
+function recordOf(outcome: Pick<FuzzRunEvent, "scenario" | "record" | "error">): RunRecord {
+  const record = outcome.record ?? errorRecord(outcome.scenario, outcome.error ?? "run failed");
+  return { ...record, scenarioSpec: record.scenarioSpec ?? outcome.scenario };
+}
+
+function writeFailure(failure: FuzzFailure, outDir: string): string {
+  const dir = join(outDir, "failures");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${failure.scenario.name}-seed${failure.scenario.seed}.json`);
+  const { scenario, record, violated } = failure;
+  const file = buildFailureFile(scenario, scenario.seed, record?.traceHash ?? "", violated);
+  writeFileSync(path, JSON.stringify(file, null, 2) + "\n");
+  return path;
+}
+
+function replayCommand(path: string): string {
+  return `npx lfcc replay ${path}`;
+}
+
+function summary(runs: number, seed: number, elapsedMs: number): string {
+  const perMinute = elapsedMs > 0 ? Math.round((runs * 60_000) / elapsedMs) : runs;
+  return `fuzz (seed ${seed}): ${runs} scenario(s) in ${(elapsedMs / 1000).toFixed(1)}s (${perMinute}/min)`;
+}
+
+function failureReport(runs: number, seed: number, elapsedMs: number, failure: FuzzFailure, path: string): string {
+  const details = failure.record?.invariants.filter((r) => !r.passed).map((r) => `  ${r.name}: ${r.detail}`) ?? [`  ${failure.error}`];
+  const interrupted = failure.shrinkInterrupted ? " (stopped by --shrink-time)" : "";
+  return [
+    `${summary(runs, seed, elapsedMs)}: FAILED at run ${runs}`,
+    `violated: ${failure.violated.join(", ")}`,
+    ...details,
+    `found:  ${describeSize(failure.original)}`,
+    `shrunk: ${describeSize(failure.scenario)} in ${failure.shrinkSteps} step(s), ${failure.shrinkRuns} run(s)${interrupted}`,
+    `failure file: ${path}`,
+    `replay: ${replayCommand(path)}`,
+    "",
+  ].join("\n");
+}
+
+function progressLine(io: FuzzCommandIo, settings: Settings, startedMs: number): (event: FuzzRunEvent) => void {
+  return (event) => {
+    const seconds = ((io.nowMs() - startedMs) / 1000).toFixed(0);
+    const of = settings.runs === Number.MAX_SAFE_INTEGER ? "" : `/${settings.runs}`;
+    const what = event.phase === "explore" ? `run ${event.index}${of}` : `shrinking: tried ${event.index}`;
+    io.stdout.write(`\r\x1b[Kfuzz ${what}  ${seconds}s  seed ${settings.seed}`);
+  };
+}
+
+function duration(flag: string, text: string): number {
+  const parsed = parseDurationMs(text);
+  if (!parsed.ok || parsed.value <= 0) throw new UsageError(`${flag}: ${parsed.ok ? "must be above 0" : parsed.error}`);
+  return parsed.value;
+}
+
+function integer(flag: string, text: string): number {
+  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${flag}: expected an integer, got "${text}"`);
+  return Number(text);
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = integer(flag, text);
+  if (value < 1) throw new UsageError(`${flag}: expected at least 1, got ${value}`);
+  return value;
 }
