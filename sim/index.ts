@@ -1,0 +1,14 @@
+/**
+ * The deterministic simulator's public API. `runScenario` runs one normalized scenario with one
+ * seed (the CLI, replay and the fuzzer call it); `createWorld` is the programmatic builder for
+ * tests (add servers and clients, schedule actions and faults, run, inspect).
+ */
+export { runScenario, runEndMs, buildScenarioWorld, type RunOptions, type RunResult } from "./world/run.ts";
+export { createWorld, SimWorld, type WorldOptions } from "./world/world.ts";
+export { scheduleFaults, describeFault } from "./world/faults.ts";
+export { productionRelay, type RelayFactory, type RelayFactoryOptions, type SimRelay } from "./world/relay-host.ts";
+export { placeClient, placeJoiner } from "./world/placement.ts";
+export { replicaDigest } from "./world/digest.ts";
+export { SimKernel } from "./kernel/kernel.ts";
+export { RandomForest, SimRandom } from "./kernel/random.ts";
+export { applyWorkloadOp } from "./workload.ts";

@@ -1,0 +1,88 @@
+/**
+ * Schedules the normalized scenario faults (lab/scenario/types.ts) on a world: each kind at its
+ * `atMs`, its heal at `atMs + forMs` (or the restart after `restartAfterMs`). Faults may overlap:
+ * partitions, disconnects and latencies stack in the network and heal independently. Returns the
+ * applied-fault timeline for the run record.
+ */
+import type { AppliedFault } from "../../lab/record.ts";
+import { faultEndMs, type Fault, type Topology } from "../../lab/scenario/types.ts";
+import { placeJoiner } from "./placement.ts";
+import type { SimWorld } from "./world.ts";
+
+export interface FaultContext {
+  topology: Topology;
+  /** Joined clients run the scenario workload until this time. */
+  startClientWorkload: (client: string) => void;
+}
+
+export function scheduleFaults(world: SimWorld, faults: readonly Fault[], context: FaultContext): AppliedFault[] {
+  const applied: AppliedFault[] = [];
+  for (const fault of faults) {
+    world.at(fault.atMs, () => {
+      applyFault(world, fault, context);
+      applied.push({ kind: fault.kind, startMs: fault.atMs, endMs: faultEndMs(fault), detail: describeFault(fault) });
+    });
+  }
+  return applied;
+}
+
+function applyFault(world: SimWorld, fault: Fault, context: FaultContext): void {
+  const healAt = (heal: () => void) => world.at(faultEndMs(fault), heal);
+  switch (fault.kind) {
+    case "crash":
+    case "stop":
+      if (fault.kind === "crash") world.crash(fault.server);
+      else world.stop(fault.server);
+      if (fault.restartAfterMs !== undefined) healAt(() => world.startServer(fault.server));
+      return;
+    case "redisOutage":
+      return healAt(world.redisOutage());
+    case "redisRestart":
+      return world.redisRestart();
+    case "partition":
+      return healAt(world.partition(fault.sides));
+    case "disconnect":
+      return healAt(world.disconnect(fault.clients));
+    case "latency":
+      return healAt(world.latency(fault.link[0], fault.link[1], fault.addMs, fault.jitterMs));
+    case "slowClient":
+      return healAt(world.slowClient(fault.client));
+    case "clockSkew":
+      return world.clockSkew(fault.server, fault.offsetMs);
+    case "join":
+      for (const name of fault.clients) {
+        const placement = placeJoiner(context.topology, name, fault.doc, fault.server);
+        world.addClient(placement.client, placement.docId, placement.server);
+        context.startClientWorkload(placement.client);
+      }
+      return;
+    case "leave":
+      return world.leave(fault.clients);
+  }
+}
+
+export function describeFault(fault: Fault): string {
+  switch (fault.kind) {
+    case "crash":
+    case "stop":
+      return `${fault.kind} ${fault.server}${fault.restartAfterMs !== undefined ? `, restart after ${fault.restartAfterMs} ms` : ""}`;
+    case "redisOutage":
+      return `Redis unreachable for ${fault.forMs} ms`;
+    case "redisRestart":
+      return "Redis restarted: every subscription lost";
+    case "partition":
+      return `partition ${fault.sides.map((side) => `[${side.join(", ")}]`).join(" | ")} for ${fault.forMs} ms`;
+    case "disconnect":
+      return `${fault.clients.join(", ")} offline for ${fault.forMs} ms`;
+    case "latency":
+      return `+${fault.addMs} ms (jitter ${fault.jitterMs} ms) on ${fault.link.join("-")} for ${fault.forMs} ms`;
+    case "slowClient":
+      return `${fault.client} stops reading for ${fault.forMs} ms`;
+    case "clockSkew":
+      return `${fault.server} clock ${fault.offsetMs >= 0 ? "+" : ""}${fault.offsetMs} ms`;
+    case "join":
+      return `join ${fault.clients.join(", ")}${fault.doc ? ` on ${fault.doc}` : ""}${fault.server ? ` via ${fault.server}` : ""}`;
+    case "leave":
+      return `leave ${fault.clients.join(", ")}`;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * runScenario: one normalized scenario, one seed, in the simulator. Builds the world from the
+ * topology, starts every client's workload, schedules the faults, runs from 0 to quiescence
+ * (workload over and every fault healed) plus the longest `within` of the expectations (default
+ * 10 s) plus a margin, then runs the checkers the scenario names and builds the run record.
+ */
+import { runCheckers, convergenceMs } from "../../lab/checkers/index.ts";
+import type { Observations } from "../../lab/observations.ts";
+import type { RunRecord } from "../../lab/record.ts";
+import { quiescenceStartMs, type Scenario } from "../../lab/scenario/types.ts";
+import type { TraceEvent } from "../../lab/trace.ts";
+import { wallNowMs } from "../kernel/host.ts";
+import { scheduleFaults } from "./faults.ts";
+import { names, placeClient } from "./placement.ts";
+import type { RelayFactory } from "./relay-host.ts";
+import { createWorld, type SimWorld } from "./world.ts";
+
+/** Time allowed after quiescence when the scenario names no `within`. */
+export const DEFAULT_SETTLE_MS = 10_000;
+/** A little extra so the last samples land after the deadlines the checkers judge. */
+export const END_MARGIN_MS = 1_000;
+
+export interface RunOptions {
+  seed: number;
+  keepTrace?: boolean;
+  relayFactory?: RelayFactory;
+  onProgress?: (virtualMs: number, endMs: number) => void;
+}
+
+export interface RunResult {
+  record: RunRecord;
+  observations: Observations;
+  trace?: TraceEvent[];
+}
+
+export function runEndMs(scenario: Scenario): number {
+  const withins = [scenario.expect.converge?.withinMs, scenario.expect.noGhostPresence?.withinMs].filter(
+    (ms): ms is number => ms !== undefined,
+  );
+  const settleMs = withins.length > 0 ? Math.max(...withins) : DEFAULT_SETTLE_MS;
+  return quiescenceStartMs(scenario) + settleMs + END_MARGIN_MS;
+}
+
+/** Builds the world of a scenario without running it (tests poke at it). */
+export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { world: SimWorld; faults: ReturnType<typeof scheduleFaults> } {
+  const world = createWorld({
+    seed: options.seed,
+    keepTrace: options.keepTrace,
+    latency: scenario.network.latency,
+    relay: scenario.relay,
+    relayFactory: options.relayFactory,
+  });
+  for (const server of names("s", scenario.topology.servers)) world.addServer(server);
+  const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);
+  for (let i = 0; i < scenario.topology.clients; i++) {
+    const placement = placeClient(scenario.topology, i);
+    world.addClient(placement.client, placement.docId, placement.server);
+    startClientWorkload(placement.client);
+  }
+  const faults = scheduleFaults(world, scenario.faults, { topology: scenario.topology, startClientWorkload });
+  return { world, faults };
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  const wallStartMs = wallNowMs();
+  const { world, faults } = buildScenarioWorld(scenario, options);
+  const endMs = runEndMs(scenario);
+  await world.runUntil(endMs, progressReporter(world, endMs, options.onProgress));
+  const observations = world.observations(quiescenceStartMs(scenario));
+  const invariants = runCheckers(scenario, observations);
+  const counters = world.observer.counters;
+  const record: RunRecord = {
+    scenario: scenario.name,
+    seed: options.seed,
+    mode: "sim",
+    passed: invariants.every((result) => result.passed) && world.kernel.errors.length === 0,
+    traceHash: world.kernel.trace.digest(),
+    virtualMs: endMs,
+    wallMs: Math.round(wallNowMs() - wallStartMs),
+    invariants: [...invariants, ...errorInvariant(world)],
+    metrics: {
+      edits: observations.edits.length,
+      deliveries: counters.deliveries,
+      crossServerMessages: counters.crossServerMessages,
+      queuedMax: counters.queuedMax,
+      dropped: counters.dropped,
+      snapshotRequests: counters.snapshotRequests,
+      snapshotFallbacks: counters.snapshotFallbacks,
+      reconnects: counters.reconnects,
+      convergenceMs: convergenceMs(observations),
+    },
+    failureFile: null,
+    faults,
+    timeSeries: world.timeSeries.series,
+    scenarioSpec: scenario,
+  };
+  return { record, observations, trace: world.kernel.trace.events };
+}
+
+/**
+ * An exception escaping the relay or provider (from a timer or a delivery) would crash a real
+ * process: it fails the run with its own invariant, so a checker pass cannot hide it.
+ */
+function errorInvariant(world: SimWorld): RunRecord["invariants"] {
+  const errors = world.kernel.errors;
+  if (errors.length === 0) return [];
+  const first = errors[0];
+  return [{ name: "noUncaughtErrors", passed: false, detail: `${errors.length} uncaught errors; first at ${Math.round(first.tMs)} ms on ${first.node}: ${first.message}` }];
+}
+
+/** Calls onProgress about every virtual second (cheap: one comparison per event). */
+function progressReporter(world: SimWorld, endMs: number, onProgress: RunOptions["onProgress"]): (() => void) | undefined {
+  if (!onProgress) return undefined;
+  let nextReportMs = 0;
+  return () => {
+    if (world.nowMs < nextReportMs) return;
+    nextReportMs = world.nowMs + 1000;
+    onProgress(world.nowMs, endMs);
+  };
+}
