@@ -36,18 +36,19 @@ interface FaultAction {
 export async function runFault(world: ChaosWorld, fault: Fault, index: number, sleepUntil: (ms: number) => Promise<void>): Promise<AppliedFault> {
   await sleepUntil(fault.atMs);
   if (fault.kind === "clockSkew") {
-    const at = world.elapsedMs();
+    const at = Math.round(world.elapsedMs());
     return { kind: fault.kind, startMs: at, endMs: at, skipped: true, detail: `clockSkew ${fault.server} ${fault.offsetMs} ms: sim only, skipped in chaos (real clocks cannot be skewed per process)` };
   }
   const action = compileFault(world, fault, `fault${index}`);
-  const startMs = world.elapsedMs();
+  const startMs = Math.round(world.elapsedMs());
   const detail = await action.apply();
   const healAtMs = healTime(fault);
   if (action.heal && healAtMs !== null) {
     await sleepUntil(healAtMs);
     await action.heal();
   }
-  return { kind: fault.kind, startMs, endMs: action.heal && healAtMs !== null ? world.elapsedMs() : startMs, detail };
+  // endMs: when the heal took effect (a respawned relay listens again), not when it was asked for.
+  return { kind: fault.kind, startMs, endMs: action.heal && healAtMs !== null ? Math.round(world.elapsedMs()) : startMs, detail };
 }
 
 function healTime(fault: Fault): number | null {

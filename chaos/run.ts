@@ -91,7 +91,8 @@ async function play(scenario: Scenario, cluster: ChaosCluster, sampleIntervalMs:
   cluster.stopWorkload();
   progress(`${scenario.name}: workload over at ${Math.round(cluster.elapsedMs())} ms`);
   const faults = await faultRuns;
-  const quiescenceMs = quiescenceStartMs(scenario);
+  // A respawn takes real time: measure convergence from when the last fault REALLY healed.
+  const quiescenceMs = Math.max(quiescenceStartMs(scenario), ...faults.map((f) => f.endMs));
   const deadlineMs = quiescenceMs + settleWindowMs(scenario) + SETTLE_GRACE_MS;
   let obs = snapshot(cluster, sampler, quiescenceMs);
   // Stop as soon as every invariant holds after quiescence; otherwise wait out the windows.
