@@ -18,3 +18,4 @@ export { DEFAULT_RELAY_CONFIG, resolveRelayConfig, type RelayConfig } from "./co
 export * from "./ports.ts";
 export * from "./protocol/messages.ts";
 export * from "./provider/index.ts";
+export * from "./server/index.ts";
