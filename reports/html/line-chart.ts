@@ -66,7 +66,7 @@ export function faultBands(faults: readonly AppliedFault[], x: Scale, top: numbe
     .map((f) => {
       const left = x(f.startMs);
       const width = Math.max(2, x(f.endMs) - left);
-      const label = `${f.kind} ${axisTime(f.startMs)}-${axisTime(f.endMs)}: ${f.detail}${f.skipped ? " (skipped)" : ""}`;
+      const label = `${faultLabel(f)} (${axisTime(f.startMs)}-${axisTime(f.endMs)})`;
       return `<rect class="fault${f.skipped ? " skipped" : ""}" x="${r(left)}" y="${top}" width="${r(width)}" height="${bottom - top}"><title>${esc(label)}</title></rect>`;
     })
     .join("");
@@ -129,3 +129,9 @@ function r(value: number): number {
 }
 
 export const CHART_MARGIN = MARGIN;
+
+/** "crash s2, restart after 3000 ms": the kind once, even when the runner's detail repeats it. */
+export function faultLabel(fault: AppliedFault): string {
+  const detail = fault.detail.startsWith(fault.kind) ? fault.detail.slice(fault.kind.length).trim() : fault.detail;
+  return `${fault.kind}${fault.skipped ? " (skipped)" : ""}${detail ? ` ${detail}` : ""}`;
+}

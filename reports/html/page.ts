@@ -63,7 +63,7 @@ function runCard(row: SummaryRow): string {
     `dropped ${m.dropped}`,
     `snapshots ${m.snapshotRequests} (${m.snapshotFallbacks} fallbacks)`,
     `${m.reconnects} reconnects`,
-    `converged ${formatDuration(m.convergenceMs)} after heal`,
+    m.convergenceMs === null ? "never converged" : `converged ${formatDuration(m.convergenceMs)} after heal`,
     ...(r.traceHash ? [`trace ${r.traceHash.slice(0, 12)}`] : []),
   ];
   const invariants = r.invariants

@@ -4,7 +4,7 @@
  */
 import type { AppliedFault, TimeSeries } from "../../lab/record.ts";
 import { esc } from "./escape.ts";
-import { CHART_MARGIN, CHART_WIDTH, faultBands, figure, svg, timeAxis } from "./line-chart.ts";
+import { CHART_MARGIN, CHART_WIDTH, faultBands, faultLabel, figure, svg, timeAxis } from "./line-chart.ts";
 import { axisTime, downsample, linearScale } from "./scale.ts";
 
 const ROW_HEIGHT = 18;
@@ -40,7 +40,7 @@ function faultRow(fault: AppliedFault, index: number, rowsTop: number, x: (v: nu
   const top = rowsTop + index * ROW_HEIGHT;
   const left = x(fault.startMs);
   const width = Math.max(3, x(fault.endMs) - left);
-  const text = `${fault.kind}${fault.skipped ? " (skipped)" : ""} ${fault.detail}`;
+  const text = faultLabel(fault);
   const labelX = Math.min(left + width + 4, CHART_WIDTH - CHART_MARGIN.right - 4);
   const anchor = labelX >= CHART_WIDTH - CHART_MARGIN.right - 60 ? "end" : "start";
   const labelAt = anchor === "end" ? left - 4 : labelX;
