@@ -68,6 +68,8 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
 
 async function runServe(options: RelayServerOptions & { port: number; host: string }, logLevel: string): Promise<void> {
   const logger = pinoLogger(logLevel, { service: "lfcc-relay" });
+  // Lifecycle lines (listening, shutting down) print at any --log-level: supervisors wait for them.
+  const lifecycle = pinoLogger("info", { service: "lfcc-relay" });
   let server;
   try {
     server = createRelayServer({ ...options, logger });
@@ -75,13 +77,13 @@ async function runServe(options: RelayServerOptions & { port: number; host: stri
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const address = await server.listen(options.port, options.host);
-  logger.info(
+  lifecycle.info(
     { port: address.port, host: address.address, serverId: server.relay.health().serverId, bus: options.redisUrl ? "redis" : "memory" },
     `listening on ${address.address}:${address.port}`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      logger.info({ signal }, "shutting down");
+      lifecycle.info({ signal }, "shutting down");
       // A second signal, or a shutdown that hangs, must still end the process.
       setTimeout(() => process.exit(0), 10_000).unref();
       server.close().then(resolve, (error: unknown) => {
@@ -92,7 +94,7 @@ async function runServe(options: RelayServerOptions & { port: number; host: stri
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
-  logger.info({}, "stopped");
+  lifecycle.info({}, "stopped");
   process.exit(0); // ioredis sockets or stray handles must not keep a stopped relay alive
 }
 

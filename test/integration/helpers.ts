@@ -132,10 +132,15 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
   const collect = (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean));
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
-  await waitFor(`lfcc serve on ${port} listening`, () => {
-    if (child.exitCode !== null) throw new Error(`lfcc serve exited ${child.exitCode}: ${logs.join("\n")}`);
-    return logs.some((line) => line.includes("listening"));
-  }, 30_000);
+  try {
+    await waitFor(`lfcc serve on ${port} listening`, () => {
+      if (child.exitCode !== null) throw new Error(`lfcc serve exited ${child.exitCode}: ${logs.join("\n")}`);
+      return logs.some((line) => line.includes("listening"));
+    }, 30_000);
+  } catch (error) {
+    child.kill("SIGKILL"); // never leak a relay process past a failed start
+    throw error;
+  }
   return { child, port, url: `ws://127.0.0.1:${port}/`, logs };
 }
 
