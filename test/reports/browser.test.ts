@@ -107,7 +107,7 @@ describe("junit.xml", () => {
         parseError: doc.querySelector("parsererror")?.textContent ?? null,
         root: attrs(doc.documentElement),
         suites: [...doc.querySelectorAll("testsuite")].map((suite) => ({
-          ...attrs(suite),
+          attrs: attrs(suite),
           cases: [...suite.querySelectorAll("testcase")].map((tc) => ({ ...attrs(tc), failure: tc.querySelector("failure")?.getAttribute("message") ?? null, body: tc.querySelector("failure")?.textContent ?? null })),
         })),
       };
@@ -115,7 +115,7 @@ describe("junit.xml", () => {
     await page.close();
     expect(parsed.parseError).toBeNull();
     expect(parsed.root).toMatchObject({ name: "lfcc", tests: "3", failures: "1" });
-    expect(parsed.suites.map((s) => [s.name, s.tests, s.failures])).toEqual([
+    expect(parsed.suites.map((s) => [s.attrs.name, s.attrs.tests, s.attrs.failures])).toEqual([
       ["lfcc chaos", "1", "0"],
       ["lfcc sim", "2", "1"],
     ]);
