@@ -12,6 +12,8 @@ export class TraceRecorder {
   private readonly hash: Hash = createHash("sha256");
   private seq = 0;
   private digestCache: string | undefined;
+  /** Serialized lines not yet hashed: hashing in ~64 KiB chunks is far cheaper than per line. */
+  private pending = "";
   readonly events: TraceEvent[] | undefined;
   /** Events recorded so far, per kind (cheap metrics and test assertions). */
   readonly countsByKind = new Map<string, number>();
@@ -31,11 +33,18 @@ export class TraceRecorder {
 
   record(node: string, kind: string, detail: Record<string, unknown> = {}): void {
     const event: TraceEvent = { seq: this.seq++, tMs: this.nowMs(), node, kind, detail };
-    this.hash.update(`${event.seq}|${event.tMs}|${node}|${kind}|${JSON.stringify(detail)}\n`);
+    this.pending += `${event.seq}|${event.tMs}|${node}|${kind}|${JSON.stringify(detail)}\n`;
+    if (this.pending.length > 65_536) this.flush();
     this.digestCache = undefined;
     this.countsByKind.set(kind, (this.countsByKind.get(kind) ?? 0) + 1);
     this.events?.push(event);
     this.listener?.(event);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.hash.update(this.pending);
+    this.pending = "";
   }
 
   count(kind: string): number {
@@ -44,6 +53,7 @@ export class TraceRecorder {
 
   /** Hex sha256 of everything recorded so far (the hash keeps accepting events afterwards). */
   digest(): string {
+    this.flush();
     this.digestCache ??= this.hash.copy().digest("hex");
     return this.digestCache;
   }

@@ -362,8 +362,10 @@ export class Endpoint {
 function describe(conn: number, to: NodeName, wire: Wire): Record<string, unknown> {
   if (wire.kind === "open") return { conn, to, wire: "open" };
   if (wire.kind === "close") return { conn, to, wire: "close", code: wire.info.code };
-  const data = wire.frame.data;
-  const text = typeof data === "string" ? data : JSON.stringify(data);
+  const data = wire.frame.data as { message?: unknown; op?: unknown; id?: unknown } | string;
+  if (typeof data === "string") return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(data) };
+  // Redis commands, replies and pushes: their text payload, if any, is what matters.
+  const text = typeof data.message === "string" ? data.message : `${String(data.op)}#${String(data.id)}`;
   return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(text) };
 }
 

@@ -15,6 +15,7 @@ import type { SimRandom } from "../kernel/random.ts";
 import type { CloseInfo, Endpoint, Network } from "../net/network.ts";
 import { VirtualClientSocket } from "../net/websocket.ts";
 import { applyWorkloadOp, nextEditDelayMs } from "../workload.ts";
+import { replicaDigest } from "./digest.ts";
 import type { ObservationLog } from "./observer.ts";
 
 export interface ClientEnv {
@@ -37,6 +38,8 @@ export class SimClient {
   private slow = false;
   private session: SessionObservation | undefined;
   private welcomes = 0;
+  /** Cached replica digest; any transaction (even one that only adds pending structs) clears it. */
+  private digestCache: string | undefined;
 
   constructor(
     private readonly env: ClientEnv,
@@ -62,6 +65,11 @@ export class SimClient {
     });
     this.watch();
     this.provider.connect();
+  }
+
+  digest(): string {
+    this.digestCache ??= replicaDigest(this.doc);
+    return this.digestCache;
   }
 
   get isConnected(): boolean {
@@ -113,6 +121,7 @@ export class SimClient {
 
   private watch(): void {
     const { kernel, observer } = this.env;
+    this.doc.on("afterTransaction", () => (this.digestCache = undefined));
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === this.provider) {
         observer.remoteApplied(this.name, this.docId, this.doc);

@@ -49,6 +49,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     latency: scenario.network.latency,
     relay: scenario.relay,
     relayFactory: options.relayFactory,
+    sparseReplicaSamplingUntilMs: quiescenceStartMs(scenario),
   });
   for (const server of names("s", scenario.topology.servers)) world.addServer(server);
   const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);

@@ -1,6 +1,6 @@
 /**
  * The run's time series for reports (lab/record.ts TimeSeries), sampled on a fixed virtual
- * period: queue depth per server, divergence per doc (distinct replica digests), connected
+ * period: queue depth per server, divergence per doc (distinct digests in the latest replica sample), connected
  * clients, cumulative reconnects and snapshot fallbacks, delivery-latency quantiles per window.
  */
 import type { TimeSeries } from "../../lab/record.ts";
@@ -31,8 +31,7 @@ export class TimeSeriesRecorder {
       if (bound !== undefined) s.queueBound[server] = bound;
     }
     for (const docId of this.world.docIds()) {
-      const distinct = new Set(Object.values(this.world.replicaDigests(docId))).size;
-      (s.divergence[docId] ??= new Array(index).fill(1)).push(distinct);
+      (s.divergence[docId] ??= new Array(index).fill(1)).push(this.world.latestDivergence(docId));
     }
     s.connectedClients.push([...this.world.clients.values()].filter((c) => c.isConnected).length);
     s.reconnects.push(observer.counters.reconnects);
