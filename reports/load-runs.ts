@@ -1,7 +1,9 @@
 /**
- * Reading a results directory: `<dir>/runs/*.json`, one RunRecord each (lab/record.ts). The only
- * place the report reads its input, so when cli/results-dir.ts lands this is the one file to adapt.
- * Bad input gives a ReportInputError with one line naming the file and what is wrong.
+ * Reading a results directory: `<dir>/runs/*.json`, one RunRecord each (lab/record.ts), or a
+ * directory of loose RunRecord files: the same layout rules as cli/results-dir.ts, which writes
+ * them. The report reads its input only here, and stricter than readRunRecords there: every
+ * field the report draws is validated, and bad input gives a ReportInputError with one line
+ * naming the file and what is wrong (the CLI turns it into exit code 2).
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -39,9 +41,8 @@ const runRecordSchema = z.looseObject({
 });
 
 export async function loadRunRecords(resultsDir: string): Promise<RunRecord[]> {
-  const runsDir = join(resultsDir, "runs");
   if (!(await isDirectory(resultsDir))) throw new ReportInputError(`${resultsDir}: no such results directory`);
-  if (!(await isDirectory(runsDir))) throw new ReportInputError(`${runsDir}: missing (a results directory holds runs/*.json)`);
+  const runsDir = (await isDirectory(join(resultsDir, "runs"))) ? join(resultsDir, "runs") : resultsDir;
   const files = (await readdir(runsDir)).filter((name) => name.endsWith(".json")).sort();
   if (files.length === 0) throw new ReportInputError(`${runsDir}: no run records (*.json)`);
   return Promise.all(files.map((name) => readRunRecord(join(runsDir, name))));

@@ -68,16 +68,18 @@ describe("report files", () => {
 });
 
 describe("reading a results directory", () => {
-  it("loads every runs/*.json record", async () => {
+  it("loads every runs/*.json record, or loose records when there is no runs/ folder", async () => {
     const dir = await tempDir();
     await writeResultsDir(dir, sampleRecords());
     const records = await loadRunRecords(dir);
     expect(records.map((r) => r.mode).sort()).toEqual(["chaos", "sim", "sim"]);
+    expect(await loadRunRecords(join(dir, "runs"))).toEqual(records);
   });
 
   it("names the file and the problem for bad input", async () => {
     const dir = await tempDir();
     await expect(loadRunRecords(join(dir, "nope"))).rejects.toThrow(/nope: no such results directory/);
+    await expect(loadRunRecords(dir)).rejects.toThrow(/lfcc-report-\w+: no run records/);
     await mkdir(join(dir, "runs"));
     await expect(loadRunRecords(dir)).rejects.toThrow(/runs: no run records/);
     await writeFile(join(dir, "runs", "a.json"), "{ not json");
