@@ -22,6 +22,8 @@ interface ServeFlags {
   maxFrameBytes?: string;
   heartbeatInterval?: string;
   presenceTimeout?: string;
+  batching: boolean;
+  batchWindow?: string;
   logLevel: string;
 }
 
@@ -41,6 +43,8 @@ export function registerServe(program: Command): void {
     .option("--max-frame-bytes <size>", "largest client frame, e.g. 1MiB")
     .option("--heartbeat-interval <duration>", "server roster heartbeat period, e.g. 2s")
     .option("--presence-timeout <duration>", "a silent server's clients are reported LEAVE after this, e.g. 6s")
+    .option("--no-batching", "publish every message to Redis at once instead of batching per document")
+    .option("--batch-window <duration>", "how long a per-document batch waits for more messages, e.g. 5ms")
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error", "silent"]).default("info"))
     .action(async (flags: ServeFlags) => {
       await runServe(serveOptions(flags, process.env), flags.logLevel);
@@ -63,6 +67,8 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
     maxFrameBytes: optionalUnit("--max-frame-bytes", flags.maxFrameBytes, parseSizeBytes),
     heartbeatIntervalMs: optionalUnit("--heartbeat-interval", flags.heartbeatInterval, parseDurationMs),
     presenceTimeoutMs: optionalUnit("--presence-timeout", flags.presenceTimeout, parseDurationMs),
+    enableBatching: flags.batching === false ? false : undefined,
+    batchWindowMs: optionalUnit("--batch-window", flags.batchWindow, parseDurationMs),
   };
 }
 
