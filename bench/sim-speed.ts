@@ -2,7 +2,8 @@
  * Simulator speed: virtual time per wall time for a 4-server / 16-client / 60 s scenario with a
  * Redis outage, a crash and a partition (goal: >= 1000x). Not a test (timing on a shared 2-core
  * machine is noisy): run `npx tsx bench/sim-speed.ts [runs] [--no-checkers]` and read the numbers.
- * Also reports where wall time goes: events per run, wall per event, and the cost of the
+ * The machine is shared: wall time includes waiting for a core, so the ratio per CPU second of
+ * this process is printed too. Also reports where wall time goes: events per run, wall per event, and the cost of the
  * host's settle step (one setImmediate round trip) measured alone.
  */
 import { runCheckers } from "../lab/checkers/index.ts";
@@ -34,13 +35,16 @@ async function settleCostUs(rounds: number): Promise<number> {
 
 async function measure(seed: number, withCheckers: boolean) {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const { world } = buildScenarioWorld(SPEED_SCENARIO, { seed });
   const endMs = runEndMs(SPEED_SCENARIO);
   await world.runUntil(endMs);
   const simulatedMs = performance.now() - start;
   if (withCheckers) runCheckers(SPEED_SCENARIO, world.observations(quiescenceStartMs(SPEED_SCENARIO)));
   const totalMs = performance.now() - start;
-  return { endMs, simulatedMs, totalMs, events: world.kernel.eventCount, traceEvents: world.kernel.trace.length, edits: world.observer.edits.length };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { endMs, simulatedMs, totalMs, cpuMs, events: world.kernel.eventCount, traceEvents: world.kernel.trace.length, edits: world.observer.edits.length };
 }
 
 async function main(): Promise<void> {
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(
       `virtual ${r.endMs} ms in ${r.totalMs.toFixed(0)} ms wall (sim ${r.simulatedMs.toFixed(0)} ms, checkers ${(r.totalMs - r.simulatedMs).toFixed(0)} ms): ` +
-        `${(r.endMs / r.totalMs).toFixed(0)}x real time; ${r.events} events (${((r.simulatedMs * 1000) / r.events).toFixed(1)} us/event), ${r.traceEvents} trace events, ${r.edits} edits`,
+        `${(r.endMs / r.totalMs).toFixed(0)}x real time (${(r.endMs / r.cpuMs).toFixed(0)}x per CPU second, ${r.cpuMs.toFixed(0)} ms CPU); ${r.events} events (${((r.simulatedMs * 1000) / r.events).toFixed(1)} us/event), ${r.traceEvents} trace events, ${r.edits} edits`,
     );
   }
   const best = Math.max(...results.map((r) => r.endMs / r.totalMs));

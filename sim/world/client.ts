@@ -72,6 +72,11 @@ export class SimClient {
     return this.digestCache;
   }
 
+  /** Bytes the server sent that this client has not read (slowClient back-pressure). */
+  get unreadBytes(): number {
+    return this.endpoint?.peer.bufferedBytes ?? 0;
+  }
+
   get isConnected(): boolean {
     return this.session !== undefined && this.session.endMs === null;
   }
