@@ -2,9 +2,9 @@
  * One scenario client in a chaos run: a real production LfccProvider over a real `ws` socket,
  * with a Y.Doc, recording what the checkers read (lab/observations.ts) on the wall clock.
  */
-import { createHash } from "node:crypto";
 import * as Y from "yjs";
 import { LfccProvider } from "../relay/provider/index.ts";
+import { replicaDigest } from "../sim/world/digest.ts";
 import type { Random } from "../relay/ports.ts";
 import type { WelcomePayload } from "../relay/protocol/messages.ts";
 import type { EditObservation, LeaveObservation, SessionObservation } from "../lab/observations.ts";
@@ -84,9 +84,9 @@ export class ChaosClient {
     return Y.encodeStateAsUpdate(this.doc);
   }
 
-  /** Digest of the replica's content: equal digests <=> same state vector and delete set. */
+  /** Digest of the replica's content, computed exactly as the simulator does. */
   digest(): string {
-    return createHash("sha256").update(Y.encodeSnapshot(Y.snapshot(this.doc))).digest("hex").slice(0, 16);
+    return replicaDigest(this.doc);
   }
 
   private onUpdate(update: Uint8Array, origin: unknown): void {

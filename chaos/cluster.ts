@@ -143,12 +143,15 @@ export class ChaosCluster implements ChaosWorld {
     this.workload.drive(client, this.forest.stream(`workload:${placement.client}`));
   }
 
-  /** The client's home server if its relay runs, else another running one (spread by client number). */
+  /** The client's home server when its relay runs and the link is up, else the next such one (as the simulator's balancer). */
   private pickServer(placement: ClientPlacement): string {
-    const alive = this.serverNames().filter((s) => this.relayOf(s).alive);
-    if (alive.includes(placement.server) || alive.length === 0) return placement.server;
-    const index = Number(placement.client.replace(/\D/g, "")) || 0;
-    return alive[index % alive.length]!;
+    const names = this.serverNames();
+    const home = Math.max(0, names.indexOf(placement.server));
+    for (let i = 0; i < names.length; i++) {
+      const candidate = names[(home + i) % names.length]!;
+      if (this.relayOf(candidate).alive && !this.network.isCut(ChaosNetwork.linkName(placement.client, candidate))) return candidate;
+    }
+    return placement.server;
   }
 
   private async startRelay(server: string): Promise<void> {

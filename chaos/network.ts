@@ -68,6 +68,10 @@ export class ChaosNetwork {
     return [...this.proxies.keys()];
   }
 
+  isCut(link: string): boolean {
+    return (this.downCauses.get(link)?.size ?? 0) > 0;
+  }
+
   /** Disables the proxy of `link` on behalf of `cause`: Toxiproxy closes its connections and stops listening. */
   async cut(link: string, cause: string): Promise<void> {
     const causes = this.downCauses.get(link) ?? new Set<string>();

@@ -129,7 +129,7 @@ function judgeableAfterMs(scenario: Scenario, obs: Observations): number {
 
 function settleWindowMs(scenario: Scenario): number {
   const { converge, noGhostPresence } = scenario.expect;
-  return Math.max(converge?.withinMs ?? DEFAULT_SETTLE_MS, noGhostPresence?.withinMs ?? 0);
+  return Math.max(converge?.withinMs ?? (noGhostPresence ? 0 : DEFAULT_SETTLE_MS), noGhostPresence?.withinMs ?? 0);
 }
 
 /** The observations as of now (finals taken from the live docs). */
