@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { serveOptions } from "./serve.ts";
+import { UsageError } from "../usage-error.ts";
+
+describe("lfcc serve options", () => {
+  const base = { snapshotTimeout: "5s", logLevel: "info", batching: true };
+  it("takes env when flags are absent, and flags over env", () => {
+    const fromEnv = serveOptions(base, { PORT: "4000", HOST: "0.0.0.0", REDIS_URL: "redis://r:6379", POD_NAME: "web-1", JWT_SECRET: "j", CLUSTER_SECRET: "c" });
+    expect(fromEnv).toMatchObject({ port: 4000, host: "0.0.0.0", redisUrl: "redis://r:6379", serverId: "server-web-1", jwtSecret: "j", clusterSecret: "c", snapshotTimeoutMs: 5000 });
+    const fromFlags = serveOptions({ ...base, port: "5000", serverId: "explicit", snapshotTimeout: "250ms", queueMaxBytes: "1MiB", queueMaxMessages: "20" }, { PORT: "4000", POD_NAME: "web-1" });
+    expect(fromFlags).toMatchObject({ port: 5000, serverId: "explicit", snapshotTimeoutMs: 250, queueMaxBytes: 1024 * 1024, queueMaxMessages: 20 });
+    expect(serveOptions(base, {})).toMatchObject({ port: 3030, host: "127.0.0.1", redisUrl: undefined });
+  });
+  it("refuses bad values with a usage error", () => {
+    expect(() => serveOptions({ ...base, port: "70000" }, {})).toThrow(UsageError);
+    expect(() => serveOptions({ ...base, snapshotTimeout: "soon" }, {})).toThrow(/--snapshot-timeout/);
+    expect(() => serveOptions({ ...base, queueMaxMessages: "-1" }, {})).toThrow(UsageError);
+  });
+});
