@@ -24,8 +24,13 @@ export function runCheckers(scenario: Scenario, obs: Observations): InvariantRes
   if (expect.converge) results.push(checkConverge(obs, expect.converge.withinMs));
   if (expect.noDataLoss) results.push(checkNoDataLoss(scenario, obs));
   if (expect.queueBound) results.push(checkQueueBound(obs));
-  if (expect.noGhostPresence) results.push(checkNoGhostPresence(obs, expect.noGhostPresence.withinMs));
+  if (expect.noGhostPresence) results.push(checkNoGhostPresence(obs, expect.noGhostPresence.withinMs, notReadingWindows(scenario)));
   return results;
+}
+
+/** slowClient faults: the client reads nothing for a while, so it cannot see a LEAVE meanwhile. */
+function notReadingWindows(scenario: Scenario) {
+  return scenario.faults.flatMap((f) => (f.kind === "slowClient" ? [{ client: f.client, fromMs: f.atMs, toMs: f.atMs + f.forMs }] : []));
 }
 
 export { checkConverge, checkNoDataLoss, checkNoGhostPresence, checkQueueBound };

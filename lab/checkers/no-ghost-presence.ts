@@ -6,6 +6,8 @@
  * client O with a session on D that started before E and stayed open, unbroken, until E + withinMs.
  * Such an O saw s (it was connected while s was there: WELCOME.peers or JOIN told it) and kept
  * listening the whole window, so it must have a LeaveObservation for s on D at or before E + withinMs.
+ * A client that was not reading its socket (a `slowClient` fault) for part of the window could not
+ * see anything meanwhile: its deadline moves back by that much listening time it lost.
  * Not judged: a client whose own session broke in the window (its reconnect's fresh WELCOME.peers
  * drops s anyway), a client that connected after E (never saw s), and sessions with
  * E + withinMs > obs.endMs (the run ended before the deadline).
@@ -14,7 +16,14 @@ import type { LeaveObservation, Observations, SessionObservation } from "../obse
 import type { InvariantResult } from "../record.ts";
 import { formatMs, listSome } from "./format.ts";
 
-export function checkNoGhostPresence(obs: Observations, withinMs: number): InvariantResult {
+/** A client that stopped reading its socket from fromMs to toMs (slowClient). */
+export interface NotReadingWindow {
+  client: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export function checkNoGhostPresence(obs: Observations, withinMs: number, notReading: readonly NotReadingWindow[] = []): InvariantResult {
   const ghosts: string[] = [];
   let judged = 0;
   let notJudged = 0;
@@ -26,13 +35,22 @@ export function checkNoGhostPresence(obs: Observations, withinMs: number): Invar
     }
     judged++;
     for (const observer of observersOf(ended, deadlineMs, obs.sessions)) {
+      const observerDeadlineMs = deadlineMs + deafMs(notReading, observer.client, ended.endMs, deadlineMs);
+      if (observerDeadlineMs > obs.endMs) continue;
       const leave = firstLeaveSeen(obs.leaves, observer, ended);
-      if (leave === undefined || leave.tMs > deadlineMs) ghosts.push(describeGhost(observer, ended, deadlineMs, leave));
+      if (leave === undefined || leave.tMs > observerDeadlineMs) ghosts.push(describeGhost(observer, ended, observerDeadlineMs, leave));
     }
   }
   if (ghosts.length > 0) return { name: "noGhostPresence", passed: false, detail: `${ghosts.length} ghosts: ${listSome(ghosts, 4)}` };
   const skipped = notJudged > 0 ? `; ${notJudged} ended too close to the end to judge` : "";
   return { name: "noGhostPresence", passed: true, detail: `${judged} ended sessions reported LEFT within ${formatMs(withinMs)}${skipped}` };
+}
+
+/** How long `client` was not reading between fromMs and toMs. */
+function deafMs(windows: readonly NotReadingWindow[], client: string, fromMs: number, toMs: number): number {
+  return windows
+    .filter((w) => w.client === client)
+    .reduce((total, w) => total + Math.max(0, Math.min(w.toMs, toMs) - Math.max(w.fromMs, fromMs)), 0);
 }
 
 type EndedSession = SessionObservation & { endMs: number };
