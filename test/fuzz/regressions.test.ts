@@ -1,0 +1,32 @@
+/**
+ * The regression corpus (scenarios/regressions/): every scenario there once failed and was fixed;
+ * each must pass in the simulator with its own seed. A regression that can never fail again is
+ * useless, so the test also checks that the slow-observer case still FAILS under the old rule.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkNoGhostPresence } from "../../lab/checkers/index.ts";
+import { parseScenario } from "../../lab/scenario/parse.ts";
+import { runScenario } from "../../sim/index.ts";
+
+const DIR = "scenarios/regressions";
+const files = readdirSync(DIR).filter((name) => /\.ya?ml$/.test(name)).sort();
+const load = (name: string) => parseScenario(readFileSync(join(DIR, name), "utf8"), join(DIR, name));
+
+describe("regression corpus", () => {
+  it("is not empty", () => expect(files.length).toBeGreaterThan(0));
+
+  it.each(files)("%s passes in the simulator", async (name) => {
+    const scenario = load(name);
+    const { record } = await runScenario(scenario, { seed: scenario.seed });
+    expect(record.invariants.filter((r) => !r.passed)).toEqual([]);
+    expect(record.passed).toBe(true);
+  });
+
+  it("slow-observer-ghost still fails when a non-reading client is judged like a listening one", async () => {
+    const scenario = load("slow-observer-ghost.yaml");
+    const { observations } = await runScenario(scenario, { seed: scenario.seed });
+    expect(checkNoGhostPresence(observations, 15_000).passed).toBe(false);
+  });
+});
