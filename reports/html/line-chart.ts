@@ -30,6 +30,13 @@ export interface LineChartSpec {
   series: Series[];
   faults: readonly AppliedFault[];
   guides?: Guide[];
+  /** Vertical markers at moments that matter for reading the chart (heal, converge deadline). */
+  markers?: Marker[];
+}
+
+export interface Marker {
+  atMs: number;
+  label: string;
 }
 
 export const CHART_WIDTH = 600;
@@ -47,6 +54,7 @@ export function lineChart(spec: LineChartSpec): string {
     yAxis(yTicks, y, spec.yLabel),
     timeAxis(spec.xMaxMs, x, HEIGHT - MARGIN.bottom),
     ...(spec.guides ?? []).map((g) => guideLine(g, y)),
+    ...(spec.markers ?? []).map((m) => markerLine(m, x)),
     ...spec.series.map((s) => seriesPath(s, spec.tMs, x, y)),
   ].join("");
   return figure(spec.kind, spec.title, svg(spec.kind, spec.title, HEIGHT, body), legend(spec.series, spec.guides ?? []));
@@ -90,6 +98,11 @@ function yAxis(ticks: number[], y: Scale, label: string): string {
 function guideLine(guide: Guide, y: Scale): string {
   const at = r(y(guide.value));
   return `<line class="guide" x1="${MARGIN.left}" x2="${CHART_WIDTH - MARGIN.right}" y1="${at}" y2="${at}" stroke="${guide.color}"/><text class="guide-label" x="${CHART_WIDTH - MARGIN.right - 4}" y="${at - 4}" text-anchor="end" fill="${guide.color}">${esc(guide.label)}</text>`;
+}
+
+function markerLine(marker: Marker, x: Scale): string {
+  const at = r(x(marker.atMs));
+  return `<line class="marker" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"/><text class="marker-label" x="${at + 3}" y="${MARGIN.top + 9}">${esc(marker.label)}</text>`;
 }
 
 function seriesPath(series: Series, tMs: readonly number[], x: Scale, y: Scale): string {

@@ -3,7 +3,8 @@
  * delivery latency quantiles, reconnects and snapshot fallbacks. Every chart shades the faults.
  */
 import type { RunRecord, TimeSeries } from "../../lab/record.ts";
-import { lineChart, type Guide, type Series } from "./line-chart.ts";
+import { quiescenceStartMs } from "../../lab/scenario/types.ts";
+import { lineChart, type Guide, type Marker, type Series } from "./line-chart.ts";
 import { timelineChart } from "./timeline-chart.ts";
 
 const PALETTE = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
@@ -19,7 +20,7 @@ export function runCharts(record: RunRecord): string {
   return [
     timeline,
     lineChart({ ...common, kind: "queue", title: "Outage queue depth vs bound", yLabel: "messages", series: perKey(series.queueDepth), guides: boundGuides(series) }),
-    lineChart({ ...common, kind: "divergence", title: "Divergence: distinct replica states per doc (1 = converged)", yLabel: "states", series: perKey(series.divergence, true) }),
+    lineChart({ ...common, kind: "divergence", title: "Divergence: distinct replica states per doc (1 = converged)", yLabel: "states", series: perKey(series.divergence, true), markers: convergeMarkers(record) }),
     lineChart({ ...common, kind: "latency", title: "Delivery latency quantiles", yLabel: "ms", series: latencySeries(series) }),
     lineChart({ ...common, kind: "recovery", title: "Reconnects and snapshot fallbacks (cumulative)", yLabel: "count", series: recoverySeries(series) }),
   ].join("");
@@ -54,4 +55,13 @@ function recoverySeries(series: TimeSeries): Series[] {
     { name: "reconnects", values: series.reconnects, color: "#6b46c1", stepped: true },
     { name: "snapshot fallbacks", values: series.snapshotFallbacks, color: "#b83280", stepped: true },
   ];
+}
+
+/** Heal (convergence is measured from there) and the converge deadline, when the scenario is known. */
+function convergeMarkers(record: RunRecord): Marker[] {
+  const scenario = record.scenarioSpec;
+  if (!scenario) return [];
+  const healMs = quiescenceStartMs(scenario);
+  const withinMs = scenario.expect.converge?.withinMs;
+  return [{ atMs: healMs, label: "heal" }, ...(withinMs === undefined ? [] : [{ atMs: healMs + withinMs, label: "deadline" }])];
 }

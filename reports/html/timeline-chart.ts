@@ -41,9 +41,11 @@ function faultRow(fault: AppliedFault, index: number, rowsTop: number, x: (v: nu
   const left = x(fault.startMs);
   const width = Math.max(3, x(fault.endMs) - left);
   const text = faultLabel(fault);
-  const labelX = Math.min(left + width + 4, CHART_WIDTH - CHART_MARGIN.right - 4);
-  const anchor = labelX >= CHART_WIDTH - CHART_MARGIN.right - 60 ? "end" : "start";
-  const labelAt = anchor === "end" ? left - 4 : labelX;
+  // Label right of the bar when it fits, else left of it (a rough 5.6 px per character at 10.5 px).
+  const labelWidth = text.length * 5.6;
+  const fitsRight = left + width + 4 + labelWidth <= CHART_WIDTH - CHART_MARGIN.right;
+  const anchor = fitsRight ? "start" : "end";
+  const labelAt = fitsRight ? left + width + 4 : Math.max(left - 4, labelWidth);
   return (
     `<rect class="fault-bar${fault.skipped ? " skipped" : ""}" x="${left.toFixed(1)}" y="${top + 3}" width="${width.toFixed(1)}" height="${ROW_HEIGHT - 6}"><title>${esc(`${text} (${axisTime(fault.startMs)}-${axisTime(fault.endMs)})`)}</title></rect>` +
     `<text class="fault-label" x="${labelAt.toFixed(1)}" y="${top + 13}" text-anchor="${anchor}">${esc(text)}</text>`
