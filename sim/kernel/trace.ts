@@ -47,6 +47,20 @@ export class TraceRecorder {
     this.pending = "";
   }
 
+  /**
+   * An event that follows from events already hashed (a frame delivered after its send): kept in
+   * the full trace and counted, but not hashed, which saves serializing the hottest event kind.
+   * It still takes a sequence number, so the hash does not depend on whether events are kept.
+   */
+  note(node: string, kind: string, detail: Record<string, unknown>): void {
+    const seq = this.seq++;
+    this.countsByKind.set(kind, (this.countsByKind.get(kind) ?? 0) + 1);
+    if (!this.events && !this.listener) return;
+    const event: TraceEvent = { seq, tMs: this.nowMs(), node, kind, detail };
+    this.events?.push(event);
+    this.listener?.(event);
+  }
+
   count(kind: string): number {
     return this.countsByKind.get(kind) ?? 0;
   }

@@ -340,7 +340,7 @@ export class Endpoint {
   private deliverData(frame: Frame): void {
     if (this.closeNotified || this.connection.state === "closed") return;
     this.connection.network.delivered++;
-    this.connection.network.kernel.trace.record(this.node, "net.deliver", { conn: this.connection.id, bytes: frame.bytes });
+    this.connection.network.kernel.trace.note(this.node, "net.deliver", { conn: this.connection.id, bytes: frame.bytes });
     this.onMessage?.(frame.data);
   }
 
