@@ -72,4 +72,21 @@ describe("two relays over one Redis", () => {
     const response = frames.find((f) => f.type === "SNAPSHOT_RESPONSE")!;
     expect(response.payload).toMatchObject({ update: null, source: "none" });
   });
+
+  it("recovers edits the relay refused with RATE_LIMITED (a burst far over the budget)", async () => {
+    const burster = client("burster", relays[0]!, "burst");
+    const reader = client("reader", relays[1]!, "burst");
+    await Promise.all([whenSynced(burster), whenSynced(reader)]);
+    const errors: string[] = [];
+    burster.provider.on("error", (error) => errors.push(error.code));
+    const tokens: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const token = `<${i}>`;
+      tokens.push(token);
+      burster.doc.getText("t").insert(0, token); // one CRDT_UPDATE each, sent at once: 2x the burst budget
+    }
+    await waitFor("the relay refused part of the burst", () => errors.includes("RATE_LIMITED"));
+    await waitConverged([burster, reader], tokens, 20_000);
+    expect(relays[0]!.server.relay.stats().rateLimited).toBeGreaterThan(0);
+  });
 });
