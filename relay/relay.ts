@@ -270,9 +270,10 @@ export class StatelessCollabRelay {
     // We could not hear anyone while down: restart every remote server's expiry clock.
     this.remotePresence.touchAll(this.clock.now());
     for (const docId of this.docs.keys()) this.publishRoster(docId, true);
-    if (!resumed) return;
-    this.counters.reconnects++;
-    this.resyncAfterReconnect();
+    if (resumed) this.counters.reconnects++;
+    // A first connect matters too when clients were already attached (Redis was unreachable at
+    // start-up): their edits may have overflowed the queue or been flushed before peers subscribed.
+    if (resumed || this.docs.size > 0) this.resyncAfterReconnect();
   }
 
   private heartbeat(): void {
