@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { runCharts } from "../../reports/html/run-charts.ts";
+import { downsample, niceTicks } from "../../reports/html/scale.ts";
+import { runRecord } from "./fixtures.ts";
+
+const count = (html: string, pattern: RegExp): number => html.match(pattern)?.length ?? 0;
+
+describe("chart building blocks", () => {
+  it("downsampling keeps every bucket's peak, so a one-sample overflow survives", () => {
+    const tMs = Array.from({ length: 10_000 }, (_, i) => i);
+    const values = tMs.map((t) => (t === 7_777 ? 999 : t % 7));
+    const { t, v } = downsample(tMs, values, 600);
+    expect(v).toHaveLength(600);
+    expect(Math.max(...v)).toBe(999);
+    expect(t[v.indexOf(999)]).toBe(7_777);
+  });
+
+  it("picks round ticks that cover the maximum", () => {
+    expect(niceTicks(230)).toEqual([0, 100, 200, 300]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+    expect(niceTicks(75_000, 6)).toEqual([0, 20_000, 40_000, 60_000, 80_000]);
+  });
+});
+
+describe("run charts", () => {
+  it("draws only the timeline, and says so, for a run without time series", () => {
+    const html = runCharts(runRecord({ scenario: "x", seed: 1, mode: "chaos", timeSeries: undefined }));
+    expect(count(html, /<figure class="chart"/g)).toBe(1);
+    expect(html).toContain("No time series recorded for this run.");
+  });
+
+  it("draws a run without faults with no fault shading and a 'no faults' note", () => {
+    const html = runCharts(runRecord({ scenario: "x", seed: 1, mode: "sim", faults: [] }));
+    expect(count(html, /<figure class="chart"/g)).toBe(5);
+    expect(count(html, /class="fault/g)).toBe(0);
+    expect(html).toContain("no faults");
+  });
+});
