@@ -1,13 +1,89 @@
+/**
+ * `lfcc sim <scenario.yaml | dir>... [--seed N | --seeds A..B] [--json] [--out DIR] [--trace FILE]`
+ * (shared/CLI.md): every (scenario, seed) in the deterministic simulator. Exit 0 when every run
+ * passed, 1 when an invariant failed, 2 for bad usage or an invalid scenario (nothing runs then).
+ */
 import type { Command } from "commander";
+import type { RunRecord } from "../../lab/record.ts";
+import { createProgress } from "../progress.ts";
+import { DEFAULT_OUT_DIR } from "../results-dir.ts";
+import { loadScenarioFiles, ScenarioLoadError } from "../scenario-files.ts";
+import { parseSeedFlags } from "../seeds.ts";
+import { executeRun, recordLine, simulatorRunner, type SimRunner } from "../sim-runs.ts";
+import { summaryTable } from "../summary-table.ts";
+import { tracePathForRun } from "../trace-output.ts";
 
-/** Placeholder until the `sim` command lands: exists so `lfcc --help` lists the whole CLI. */
+export interface SimFlags {
+  seed?: string;
+  seeds?: string;
+  json?: boolean;
+  out?: string;
+  trace?: string;
+}
+
+export interface CommandIo {
+  runner: SimRunner;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const defaultIo = (): CommandIo => ({ runner: simulatorRunner, stdout: process.stdout, stderr: process.stderr });
+
 export function registerSim(program: Command): void {
   program
     .command("sim")
-    .description("(not implemented yet)")
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write("lfcc sim: not implemented yet\n");
-      process.exitCode = 2;
+    .description("run scenarios in the deterministic simulator, one run per (scenario, seed)")
+    .argument("<scenarios...>", "scenario files (.yaml) or directories of them")
+    .option("--seed <n>", "run every scenario with this seed (default: the file's seed, else 1)")
+    .option("--seeds <A..B>", "run every scenario with each seed from A to B (inclusive)")
+    .option("--json", "print one RunRecord JSON object per line on stdout, nothing else")
+    .option("--out <dir>", `write runs/<scenario>--seed<N>--sim.json and failure files here (default for failure files: ${DEFAULT_OUT_DIR})`)
+    .option("--trace <file>", "write each run's trace as JSON lines, plus a readable <file>.timeline.txt")
+    .addHelpText("after", "\nExit codes: 0 all runs passed, 1 an invariant failed, 2 bad usage or invalid scenario.\nExample: lfcc sim scenarios/ --seeds 1..3")
+    .action(async (paths: string[], flags: SimFlags) => {
+      process.exitCode = await runSimCommand(paths, flags, defaultIo());
     });
+}
+
+export async function runSimCommand(paths: string[], flags: SimFlags, io: CommandIo): Promise<number> {
+  const seeds = parseSeedFlags(flags);
+  let files;
+  try {
+    files = loadScenarioFiles(paths);
+  } catch (error) {
+    if (!(error instanceof ScenarioLoadError)) throw error;
+    io.stderr.write(error.lines.join("\n") + "\n");
+    return 2;
+  }
+  const runs = files.flatMap(({ file, scenario }) => (seeds ?? [scenario.seed]).map((seed) => ({ file, scenario, seed })));
+  const progress = createProgress({ stream: io.stdout, quiet: flags.json });
+  const records: RunRecord[] = [];
+  for (const [index, { file, scenario, seed }] of runs.entries()) {
+    const label = `[${index + 1}/${runs.length}] ${scenario.name} seed ${seed}`;
+    progress.update(label);
+    const { record, trace } = await executeRun(io.runner, {
+      scenario,
+      seed,
+      replayCommand: `lfcc replay ${file} --seed ${seed}`,
+      failuresDir: flags.out ?? DEFAULT_OUT_DIR,
+      recordsDir: flags.out,
+      tracePath: flags.trace === undefined ? undefined : tracePathForRun(flags.trace, scenario.name, seed, runs.length),
+      onProgress: (virtualMs, endMs) => progress.update(`${label}  ${Math.round(virtualMs / 1000)}s/${Math.round(endMs / 1000)}s virtual`),
+    });
+    records.push(record);
+    if (flags.json) io.stdout.write(recordLine(record) + "\n");
+    if (trace) (flags.json ? io.stderr : io.stdout).write(`trace: ${trace.jsonl} (timeline: ${trace.timeline})\n`);
+  }
+  progress.done();
+  if (!flags.json) printSummary(records, io.stdout);
+  return records.every((record) => record.passed) ? 0 : 1;
+}
+
+function printSummary(records: RunRecord[], out: NodeJS.WritableStream): void {
+  out.write(summaryTable(records));
+  const failed = records.filter((record) => !record.passed);
+  for (const record of failed) {
+    const details = record.invariants.filter((invariant) => !invariant.passed).map((invariant) => `  ${invariant.name}: ${invariant.detail}`);
+    out.write(`\n${record.scenario} seed ${record.seed} failed:\n${details.join("\n")}\n  replay: ${record.replayCommand}\n`);
+  }
 }

@@ -4,9 +4,9 @@
  * crashed again while down, and join/leave client counts become names.
  *
  * Join/leave resolution (deterministic, in order of `at`, file order on ties):
- * - `join: { clients: N }` adds N new clients named after the highest client number seen so far
- *   (c<max+1>, c<max+2>, ...). Listed names must not be connected at that moment (a client that
- *   left may join again).
+ * - `join: { clients: N }` adds N new clients numbered after the highest client connected so far
+ *   (c<max+1>, c<max+2>, ...), skipping names that some join in the file lists explicitly. Listed names must be new: a client has one life in the simulator
+ *   (a client that left does not come back under the same name).
  * - `leave: { clients: N }` removes the N present clients with the highest numbers (the newest).
  *   Listed names must be present at that moment.
  */
@@ -77,19 +77,32 @@ class World {
     this.docs = docNames(input.topology);
     const initial = initialClientNames(input.topology);
     this.present = new Set(initial);
+    initial.forEach((name) => this.everConnected.add(name));
     this.everyClient = new Set([...initial, ...extraClientNames]);
     this.highestClient = input.topology.clients;
   }
 
-  newClientNames(countToAdd: number): string[] {
-    const names: string[] = [];
-    for (let i = 0; i < countToAdd; i++) names.push(`c${++this.highestClient}`);
-    return names;
+  /** Names that were ever connected (the simulator gives every client one life). */
+  private readonly everConnected = new Set<string>();
+
+  hasJoined(name: string): boolean {
+    return this.everConnected.has(name);
   }
 
-  noteClient(name: string): void {
-    this.everyClient.add(name);
+  markJoined(name: string): void {
+    this.everConnected.add(name);
     this.highestClient = Math.max(this.highestClient, clientNumber(name) ?? 0);
+  }
+
+  /** The next free numbers after the highest client so far, skipping names a join lists explicitly. */
+  newClientNames(countToAdd: number): string[] {
+    const names: string[] = [];
+    while (names.length < countToAdd) {
+      const name = `c${++this.highestClient}`;
+      if (!this.everyClient.has(name)) names.push(name);
+    }
+    names.forEach((name) => this.everyClient.add(name));
+    return names;
   }
 
   newestPresent(countToRemove: number): string[] {
@@ -116,7 +129,6 @@ class World {
 function resolveFaults(input: ScenarioInput, issues: SemanticIssue[]): Fault[] {
   const joinedNames = input.faults.flatMap((f) => (Array.isArray(f.join?.clients) ? f.join.clients : []));
   const world = new World(input, joinedNames);
-  joinedNames.forEach((name) => world.noteClient(name));
   const order = input.faults.map((fault, index) => ({ fault, index })).sort((a, b) => a.fault.at - b.fault.at || a.index - b.index);
   const resolved: Fault[] = new Array(input.faults.length);
   for (const { fault, index } of order) {
@@ -181,7 +193,9 @@ function resolveJoin(join: NonNullable<FaultInput["join"]>, atMs: number, world:
   const clients = typeof join.clients === "number" ? world.newClientNames(join.clients) : join.clients;
   clients.forEach((name, i) => {
     if (world.present.has(name)) report(["join", "clients", i], `client "${name}" is already connected at ${formatDuration(atMs)}`);
+    else if (world.hasJoined(name)) report(["join", "clients", i], `client "${name}" was connected before: a joining client needs a new name`);
     world.present.add(name);
+    world.markJoined(name);
   });
   return { atMs, kind: "join", clients, ...(join.doc === undefined ? {} : { doc: join.doc }), ...(join.server === undefined ? {} : { server: join.server }) };
 }

@@ -104,12 +104,15 @@ describe("invalid scenarios name file:line:col, the path and what was expected",
     ]);
   });
 
-  it("leaving more clients than are connected; joining a connected name", () => {
+  it("leaving more clients than are connected; joining a connected or former name", () => {
     expect(errorsOf(withFaults("  - at: 5s\n    leave: { clients: 5 }\n"))).toEqual([
       "scenarios/x.yaml:10:23: faults[0].leave.clients: cannot remove 5 clients at 5s: only 4 are connected",
     ]);
     expect(errorsOf(withFaults("  - at: 5s\n    join: { clients: [c2] }\n"))).toEqual([
       'scenarios/x.yaml:10:23: faults[0].join.clients[0]: client "c2" is already connected at 5s',
+    ]);
+    expect(errorsOf(withFaults("  - at: 5s\n    leave: { clients: [c2] }\n  - at: 6s\n    join: { clients: [c2] }\n"))).toEqual([
+      'scenarios/x.yaml:12:23: faults[1].join.clients[0]: client "c2" was connected before: a joining client needs a new name',
     ]);
   });
 

@@ -52,17 +52,17 @@ describe("a valid scenario is normalized", () => {
   - at: 4s
     leave: { clients: [c2] }
   - at: 6s
-    join: { clients: [c2] }
+    join: { clients: [c9] }
   - at: 8s
     join: { clients: 1 }
 `;
     const scenario = parse(VALID.replace(/faults:\n(?: {2}.*\n)*/, faults));
     expect(scenario.faults).toEqual([
-      { atMs: 9000, kind: "leave", clients: ["c7", "c6"] },
+      { atMs: 9000, kind: "leave", clients: ["c10", "c9"] },
       { atMs: 2000, kind: "join", clients: ["c5", "c6"], doc: "d2", server: "s1" },
       { atMs: 4000, kind: "leave", clients: ["c2"] },
-      { atMs: 6000, kind: "join", clients: ["c2"] },
-      { atMs: 8000, kind: "join", clients: ["c7"] },
+      { atMs: 6000, kind: "join", clients: ["c9"] },
+      { atMs: 8000, kind: "join", clients: ["c10"] },
     ]);
   });
 

@@ -33,7 +33,7 @@ function faultArb(servers: string[], clients: string[], durationMs: number): fc.
       fc.record({ atMs: at, kind: fc.constant("latency" as const), link: fc.constant(link), addMs: fc.integer({ min: 0, max: 500 }), jitterMs: fc.integer({ min: 0, max: 50 }), forMs })),
     fc.shuffledSubarray([...servers, ...clients, "redis"], { minLength: 2 }).chain((nodes) =>
       fc.integer({ min: 1, max: nodes.length - 1 }).chain((cut) =>
-        fc.record({ atMs: at, kind: fc.constant("partition" as const), sides: fc.constant([nodes.slice(0, cut), nodes.slice(cut)]), forMs }))),
+        fc.record({ atMs: at, kind: fc.constant("partition" as const), sides: fc.constant<string[][]>([nodes.slice(0, cut), nodes.slice(cut)]), forMs }))),
   ];
   if (clients.length > 0) {
     kinds.push(
@@ -51,10 +51,10 @@ function churnArb(servers: string[], clients: string[], durationMs: number): fc.
     fc.record({ atMs: at, kind: fc.constantFrom("crash" as const, "stop" as const), server: fc.constant(server), restartAfterMs: ms(10_000) }, { requiredKeys: ["atMs", "kind", "server"] }))));
   const leaves = fc.subarray(clients).map((names) => names.map((name, i): Fault => ({ atMs: i * 7, kind: "leave", clients: [name] })));
   const join = fc.record({
-    atMs: at, kind: fc.constant("join" as const), clients: fc.constant([`c${clients.length + 1}`, `c${clients.length + 2}`]),
+    atMs: at, kind: fc.constant("join" as const), clients: fc.constant<string[]>([`c${clients.length + 1}`, `c${clients.length + 2}`]),
     doc: fc.constant("d1"), server: fc.constantFrom(...servers),
   }, { requiredKeys: ["atMs", "kind", "clients"] });
-  return fc.tuple(downs, leaves, fc.option(join, { nil: undefined })).map(([d, l, j]) => [...d, ...l, ...(j ? [j] : [])]);
+  return fc.tuple(downs, leaves, fc.option(join, { nil: undefined })).map(([d, l, j]): Fault[] => [...d, ...l, ...(j ? [j] : [])]);
 }
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc
