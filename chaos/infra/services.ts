@@ -48,6 +48,11 @@ export async function acquireServices(options: ServiceOptions = {}): Promise<Cha
   const teardown = async () => {
     for (const stop of teardowns.reverse()) await stop().catch(() => undefined);
   };
+  const missing = missingServices(options);
+  if (missing.length > 0 && (options.allowContainers === false || !(await dockerAvailable()))) {
+    // Say everything that is missing at once, not one tool per attempt.
+    throw new ChaosSetupError(`${missing.join("; ")} (no Docker engine for testcontainers either)`);
+  }
   try {
     const redis = await acquireRedis(options, teardowns);
     const toxiproxy = await acquireToxiproxy(options, teardowns);

@@ -61,4 +61,22 @@ describe.runIf(chaosAvailable)("lfcc chaos against real infrastructure", () => {
     expect(record.timeSeries!.queueDepth.s2!.some((depth) => depth > 0)).toBe(true);
     expect(record.timeSeries!.queueDepth.s1!.every((depth) => depth === 0)).toBe(true);
   });
+
+  test("every other fault kind is really applied, and clockSkew is reported as skipped", async () => {
+    const { record, observations } = await runChaos(fixture("every-fault.yaml"), { services });
+    expect(record.invariants, JSON.stringify(record.invariants)).toSatisfy((list: typeof record.invariants) => list.every((r) => r.passed));
+    const byKind = Object.fromEntries((record.faults ?? []).map((f) => [f.kind, f]));
+    expect(Object.keys(byKind).sort()).toEqual(["clockSkew", "disconnect", "join", "latency", "leave", "redisRestart", "slowClient", "stop"]);
+    expect(byKind.clockSkew).toMatchObject({ skipped: true });
+    expect(byKind.stop!.detail).toBe("SIGTERM relay s1");
+    expect(byKind.redisRestart!.detail).toMatch(/killed and restarted/);
+    expect(byKind.slowClient!.detail).toContain("bandwidth");
+    expect(byKind.latency!.detail).toContain("c1--s1");
+    // Sessions ended for the reasons the faults gave, and the joiner and leaver show up as such.
+    const reasons = new Set(observations.sessions.map((s) => `${s.client}:${s.endReason}`));
+    expect(reasons).toContain("c2:disconnect");
+    expect(reasons).toContain("c4:leave");
+    expect(observations.sessions.some((s) => s.client === "c5")).toBe(true);
+    expect(observations.finalReplicas.find((r) => r.client === "c4")?.live).toBe(false);
+  });
 });

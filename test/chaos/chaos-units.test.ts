@@ -4,6 +4,7 @@ import { crossesSides } from "../../chaos/faults.ts";
 import { scaleScenario } from "../../chaos/time-scale.ts";
 import { parsePrometheus, parseRelayStats } from "../../chaos/relay-stats.ts";
 import { parseScenario } from "../../lab/scenario/index.ts";
+import { acquireServices, ChaosSetupError } from "../../chaos/infra/services.ts";
 
 describe("partition: a link is cut when its two ends are on different sides", () => {
   const sides = [["s1", "redis"], ["s2", "c3"]];
@@ -60,5 +61,13 @@ describe("relay /metrics", () => {
   test("reads the queue depth and counters the relay exports", () => {
     const stats = parseRelayStats("lfcc_queue_messages 7\nlfcc_queue_bytes 900\nlfcc_dropped_messages_total 3\nlfcc_remote_messages_total 40\n");
     expect(stats).toEqual({ queueMessages: 7, queueBytes: 900, dropped: 3, crossServerMessages: 40, snapshotRequests: 0 });
+  });
+});
+
+describe("no Redis and no Toxiproxy to run against", () => {
+  test("one error names both and how to install each", async () => {
+    const attempt = acquireServices({ redisServerBinary: "/nonexistent/redis-server", toxiproxyServerBinary: "/nonexistent/toxiproxy-server", allowContainers: false });
+    await expect(attempt).rejects.toBeInstanceOf(ChaosSetupError);
+    await expect(attempt).rejects.toThrow(/apt-get install -y redis-server.*go install github.com\/Shopify\/toxiproxy\/v2\/cmd\/server@latest/);
   });
 });
