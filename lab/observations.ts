@@ -70,6 +70,11 @@ export interface Observations {
   edits: EditObservation[];
   sessions: SessionObservation[];
   leaves: LeaveObservation[];
+  /**
+   * Client `observer` learned that `senderId` is present (WELCOME.peers, JOIN or PRESENCE).
+   * Optional (additive): when given, noGhostPresence judges only observers that saw the sender.
+   */
+  peersSeen?: LeaveObservation[];
   queueSamples: QueueSample[];
   replicaSamples: ReplicaSample[];
   finalReplicas: FinalReplica[];

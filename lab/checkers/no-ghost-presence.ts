@@ -6,6 +6,8 @@
  * client O with a session on D that started before E and stayed open, unbroken, until E + withinMs.
  * Such an O saw s (it was connected while s was there: WELCOME.peers or JOIN told it) and kept
  * listening the whole window, so it must have a LeaveObservation for s on D at or before E + withinMs.
+ * When the observations say which peers each client learned of (obs.peersSeen), an observer that
+ * never heard of s (e.g. Redis was down for s's whole life) shows no ghost and is not judged.
  * A client that was not reading its socket (a `slowClient` fault) for part of the window could not
  * see anything meanwhile: its deadline moves back by that much listening time it lost.
  * Not judged: a client whose own session broke in the window (its reconnect's fresh WELCOME.peers
@@ -35,6 +37,7 @@ export function checkNoGhostPresence(obs: Observations, withinMs: number, notRea
     }
     judged++;
     for (const observer of observersOf(ended, deadlineMs, obs.sessions)) {
+      if (obs.peersSeen && !obs.peersSeen.some((p) => p.observer === observer.client && p.docId === ended.docId && p.senderId === ended.senderId)) continue;
       const observerDeadlineMs = deadlineMs + deafMs(notReading, observer.client, ended.endMs, deadlineMs);
       if (observerDeadlineMs > obs.endMs) continue;
       const leave = firstLeaveSeen(obs.leaves, observer, ended);

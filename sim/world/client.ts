@@ -143,6 +143,14 @@ export class SimClient {
         this.welcomes++ > 0,
       );
     });
+    // Which peers this client knows of: a LEAVE is owed only to clients that saw the sender.
+    this.provider.on("welcome", (welcome) => {
+      for (const peer of welcome.peers ?? []) observer.peerSeen(this.name, this.docId, peer);
+    });
+    this.provider.on("join", (senderId) => observer.peerSeen(this.name, this.docId, senderId));
+    this.provider.on("presence", (senderId, state) => {
+      if (state !== null) observer.peerSeen(this.name, this.docId, senderId);
+    });
     this.provider.on("leave", (senderId) => {
       kernel.trace.record(this.name, "client.leave-seen", { senderId });
       observer.leaveSeen(this.name, this.docId, senderId);

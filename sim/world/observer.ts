@@ -21,6 +21,7 @@ export class ObservationLog {
   readonly edits: EditObservation[] = [];
   readonly sessions: SessionObservation[] = [];
   readonly leaves: LeaveObservation[] = [];
+  readonly peersSeen: LeaveObservation[] = [];
   readonly queueSamples: QueueSample[] = [];
   readonly replicaSamples: ReplicaSample[] = [];
 
@@ -94,6 +95,10 @@ export class ObservationLog {
     if (session.endMs !== null) return;
     session.endMs = this.nowMs();
     session.endReason = reason;
+  }
+
+  peerSeen(observer: string, docId: string, senderId: string): void {
+    this.peersSeen.push({ tMs: this.nowMs(), observer, docId, senderId });
   }
 
   leaveSeen(observer: string, docId: string, senderId: string): void {

@@ -236,6 +236,7 @@ export class SimWorld {
       edits: this.observer.edits,
       sessions: this.observer.sessions,
       leaves: this.observer.leaves,
+      peersSeen: this.observer.peersSeen,
       queueSamples: this.observer.queueSamples,
       replicaSamples: this.observer.replicaSamples,
       finalReplicas: [...this.clients.values()].map((client) => ({
