@@ -29,4 +29,10 @@ describe("regression corpus", () => {
     const { observations } = await runScenario(scenario, { seed: scenario.seed });
     expect(checkNoGhostPresence(observations, 15_000).passed).toBe(false);
   });
+
+  it("ghost-never-seen still fails when every connected client is owed a LEAVE", async () => {
+    const scenario = load("ghost-never-seen.yaml");
+    const { observations } = await runScenario(scenario, { seed: scenario.seed });
+    expect(checkNoGhostPresence({ ...observations, peersSeen: undefined }, 15_000).passed).toBe(false);
+  });
 });
