@@ -87,13 +87,16 @@ export class RelayProcess {
 }
 
 /** Scenario relay overrides that `lfcc serve` takes as flags (ms and bytes are passed with units). */
-const SERVE_FLAGS: Partial<Record<keyof RelayConfig, (value: number) => string[]>> = {
+const SERVE_FLAGS: Partial<Record<keyof RelayConfig, (value: unknown) => string[]>> = {
   snapshotTimeoutMs: (v) => ["--snapshot-timeout", `${v}ms`],
   queueMaxMessages: (v) => ["--queue-max-messages", String(v)],
   queueMaxBytes: (v) => ["--queue-max-bytes", `${v}B`],
   maxFrameBytes: (v) => ["--max-frame-bytes", `${v}B`],
   heartbeatIntervalMs: (v) => ["--heartbeat-interval", `${v}ms`],
   presenceTimeoutMs: (v) => ["--presence-timeout", `${v}ms`],
+  enableBatching: (v) => (v === false ? ["--no-batching"] : []),
+  batchWindowMs: (v) => ["--batch-window", `${v}ms`],
+  clusterSecret: (v) => ["--cluster-secret", String(v)],
 };
 
 /** Overrides a chaos relay cannot take (no serve flag): the run reports them instead of hiding them. */
@@ -105,7 +108,7 @@ function serveArgs(options: RelayProcessOptions, serverId: string): string[] {
   const args = ["--port", String(options.port), "--host", "127.0.0.1", "--redis", options.redisUrl, "--server-id", serverId];
   for (const [key, value] of Object.entries(options.relay)) {
     const toFlag = SERVE_FLAGS[key as keyof RelayConfig];
-    if (toFlag && typeof value === "number") args.push(...toFlag(value));
+    if (toFlag && value !== undefined) args.push(...toFlag(value));
   }
   return args;
 }

@@ -57,7 +57,8 @@ async function runChaosCommand(paths: string[], flags: ChaosFlags): Promise<numb
   try {
     for (const [i, scenario] of scenarios.entries()) {
       const skipped = unsupportedOverrides(scenario.relay);
-      if (skipped.length > 0 && progress) progress(`${scenario.name}: relay overrides with no serve flag, not applied: ${skipped.join(", ")}`);
+      // Said even with --json (on stderr): a run without the scenario's relay settings is not the same run.
+      if (skipped.length > 0) process.stderr.write(`lfcc chaos: ${scenario.name}: relay overrides \`lfcc serve\` has no flag for, not applied: ${skipped.join(", ")}\n`);
       progress?.(`[${i + 1}/${scenarios.length}] ${scenario.name}`);
       const result = await runChaos(scenario, { services, seed, timeScale, onProgress: progress });
       const record = await saveRun(flags.out, result.record, result.record.scenarioSpec ?? scenario, result.relayLogs);
