@@ -26,6 +26,8 @@ export interface ObservationSink {
   edits: EditObservation[];
   sessions: SessionObservation[];
   leaves: LeaveObservation[];
+  /** Which peers each client learned of (WELCOME.peers, JOIN, PRESENCE): a LEAVE is owed only to those. */
+  peersSeen: LeaveObservation[];
 }
 
 export class ChaosClient {
@@ -47,7 +49,9 @@ export class ChaosClient {
     this.provider = new LfccProvider({ url: options.url, docId: options.docId, doc: this.doc, random: options.random });
     this.provider.on("welcome", (welcome) => this.onWelcome(welcome));
     this.provider.on("status", (status) => status === "disconnected" && this.endSession());
-    this.provider.on("leave", (senderId) => this.recordLeave(senderId));
+    this.provider.on("leave", (senderId) => this.record(this.sink.leaves, senderId));
+    this.provider.on("join", (senderId) => this.record(this.sink.peersSeen, senderId));
+    this.provider.on("presence", (senderId, state) => state !== null && this.record(this.sink.peersSeen, senderId));
     this.provider.on("message", (frame) => {
       if (frame.type === "SNAPSHOT_RESPONSE" && frame.payload.source === "none") this.snapshotFallbacks++;
     });
@@ -98,7 +102,9 @@ export class ChaosClient {
   }
 
   private onWelcome(welcome: WelcomePayload): void {
+    if (this.session) this.pendingEndReason ??= "replaced";
     this.endSession();
+    for (const peer of welcome.peers ?? []) this.record(this.sink.peersSeen, peer);
     this.session = {
       client: this.name,
       docId: this.options.docId,
@@ -120,7 +126,7 @@ export class ChaosClient {
     this.pendingEndReason = null;
   }
 
-  private recordLeave(senderId: string): void {
-    this.sink.leaves.push({ tMs: this.options.elapsedMs(), observer: this.name, docId: this.options.docId, senderId });
+  private record(list: LeaveObservation[], senderId: string): void {
+    list.push({ tMs: this.options.elapsedMs(), observer: this.name, docId: this.options.docId, senderId });
   }
 }

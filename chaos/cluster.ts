@@ -20,7 +20,7 @@ export class ChaosCluster implements ChaosWorld {
   readonly relays = new Map<string, RelayProcess>();
   readonly clients = new Map<string, ChaosClient>();
   readonly logs = new RelayLogs();
-  readonly sink: ObservationSink = { edits: [], sessions: [], leaves: [] };
+  readonly sink: ObservationSink = { edits: [], sessions: [], leaves: [], peersSeen: [] };
   /** serverId of every incarnation -> scenario server name. */
   private readonly serverIds = new Map<string, string>();
   private readonly incarnations = new Map<string, number>();

@@ -142,6 +142,7 @@ function snapshot(cluster: ChaosCluster, sampler: ClusterSampler, quiescenceMs: 
     edits: cluster.sink.edits,
     sessions: cluster.sink.sessions.map((s) => ({ ...s })),
     leaves: cluster.sink.leaves,
+    peersSeen: cluster.sink.peersSeen,
     queueSamples: sampler.queueSamples,
     replicaSamples: sampler.replicaSamples,
     finalReplicas: [...cluster.clients.values()].map((c) => ({ client: c.name, docId: c.options.docId, live: c.live, state: c.state() })),
