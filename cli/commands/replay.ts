@@ -38,7 +38,7 @@ export function registerReplay(program: Command): void {
     .option("--seed <n>", "with a scenario file: the seed to run (default: the file's seed)")
     .option("--json", "print the RunRecord as one JSON line on stdout, nothing else")
     .option("--out <dir>", "also write runs/<scenario>--seed<N>--sim.json here")
-    .option("--trace <file>", "write the run's trace as JSON lines, plus a readable <file>.timeline.txt")
+    .option("--trace <file>", "write the run's trace as JSON lines, plus a readable timeline next to it (run.jsonl -> run.timeline.txt)")
     .addHelpText("after", "\nExit codes: 0 the run passes, 1 an invariant still fails, 2 bad usage or invalid input.")
     .action(async (file: string, flags: ReplayFlags) => {
       process.exitCode = await runReplayCommand(file, flags, { runner: simulatorRunner, stdout: process.stdout, stderr: process.stderr });

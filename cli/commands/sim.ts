@@ -38,7 +38,7 @@ export function registerSim(program: Command): void {
     .option("--seeds <A..B>", "run every scenario with each seed from A to B (inclusive)")
     .option("--json", "print one RunRecord JSON object per line on stdout, nothing else")
     .option("--out <dir>", `write runs/<scenario>--seed<N>--sim.json and failure files here (default for failure files: ${DEFAULT_OUT_DIR})`)
-    .option("--trace <file>", "write each run's trace as JSON lines, plus a readable <file>.timeline.txt")
+    .option("--trace <file>", "write each run's trace as JSON lines, plus a readable timeline next to it (run.jsonl -> run.timeline.txt)")
     .addHelpText("after", "\nExit codes: 0 all runs passed, 1 an invariant failed, 2 bad usage or invalid scenario.\nExample: lfcc sim scenarios/ --seeds 1..3")
     .action(async (paths: string[], flags: SimFlags) => {
       process.exitCode = await runSimCommand(paths, flags, defaultIo());
@@ -72,7 +72,10 @@ export async function runSimCommand(paths: string[], flags: SimFlags, io: Comman
     });
     records.push(record);
     if (flags.json) io.stdout.write(recordLine(record) + "\n");
-    if (trace) (flags.json ? io.stderr : io.stdout).write(`trace: ${trace.jsonl} (timeline: ${trace.timeline})\n`);
+    if (trace) {
+      progress.done();
+      (flags.json ? io.stderr : io.stdout).write(`trace: ${trace.jsonl} (timeline: ${trace.timeline})\n`);
+    }
   }
   progress.done();
   if (!flags.json) printSummary(records, io.stdout);
