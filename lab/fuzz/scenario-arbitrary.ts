@@ -67,8 +67,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       }),
       latency: fc.record({ baseMs: fc.integer({ min: 1, max: 20 }), jitterMs: fc.integer({ min: 0, max: 10 }) }),
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
-      // size "max": lengths spread over 0..maxFaults (fast-check's default bias would draw mostly empty schedules).
-      faults: fc.array(rawFaultArbitrary(options.faultKinds ?? ALL_FAULT_KINDS), { maxLength: options.maxFaults ?? 6, size: "max" }),
+      faults: faultListArbitrary(options),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
@@ -86,4 +85,12 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         expect: structuredClone(FUZZ_EXPECTATIONS),
       };
     });
+}
+
+function faultListArbitrary(options: ScenarioArbitraryOptions) {
+  const kinds = options.faultKinds ?? ALL_FAULT_KINDS;
+  const maxLength = kinds.length === 0 ? 0 : (options.maxFaults ?? 6);
+  if (maxLength === 0) return fc.constant([]);
+  // size "max": lengths spread over 0..maxFaults (fast-check's default bias would draw mostly empty schedules).
+  return fc.array(rawFaultArbitrary(kinds), { maxLength, size: "max" });
 }
