@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkNoGhostPresence } from "../../lab/checkers/index.ts";
+import { parseFailureFile } from "../../lab/scenario/failure-file.ts";
 import { parseScenario } from "../../lab/scenario/parse.ts";
 import { runScenario } from "../../sim/index.ts";
 
@@ -34,5 +35,17 @@ describe("regression corpus", () => {
     const scenario = load("ghost-never-seen.yaml");
     const { observations } = await runScenario(scenario, { seed: scenario.seed });
     expect(checkNoGhostPresence({ ...observations, peersSeen: undefined }, 15_000).passed).toBe(false);
+  });
+});
+
+const OPEN_DIR = join(DIR, "open");
+const openFiles = readdirSync(OPEN_DIR).filter((name) => name.endsWith(".json")).sort();
+
+describe("open failures (scenarios/regressions/open/)", () => {
+  it.each(openFiles)("%s still fails exactly as recorded (once it passes, promote it to a regression)", async (name) => {
+    const { failure, scenario } = parseFailureFile(readFileSync(join(OPEN_DIR, name), "utf8"), name);
+    const { record } = await runScenario(scenario, { seed: failure.seed });
+    expect(record.invariants.filter((r) => !r.passed).map((r) => r.name)).toEqual(failure.violated);
+    expect(record.traceHash).toBe(failure.traceHash);
   });
 });
