@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkNoGhostPresence } from "../../lab/checkers/index.ts";
+import { checkNoGhostPresence, runCheckers } from "../../lab/checkers/index.ts";
 import type { LeaveObservation } from "../../lab/observations.ts";
-import { observations, session } from "./world.ts";
+import { observations, scenario, session } from "./world.ts";
 
 const WITHIN_MS = 5_000;
 
@@ -70,5 +70,27 @@ describe("noGhostPresence", () => {
       passed: true,
       detail: "0 ended sessions reported LEFT within 5s; 1 ended too close to the end to judge",
     });
+  });
+
+  it("with peersSeen recorded, judges only observers that learned of the sender", () => {
+    const leaves = [leave(9_000, "c1", "x3")];
+    // c2 never heard of x3 (say Redis was down for x3's whole life): no ghost in its view.
+    const onlyC1Saw = observations({ sessions, leaves, peersSeen: [leave(600, "c1", "x3")] });
+    expect(checkNoGhostPresence(onlyC1Saw, WITHIN_MS).passed).toBe(true);
+    // c2 did hear of x3 and was never told it left: a ghost.
+    const bothSaw = observations({ sessions, leaves, peersSeen: [leave(600, "c1", "x3"), leave(700, "c2", "x3")] });
+    const result = checkNoGhostPresence(bothSaw, WITHIN_MS);
+    expect(result.passed).toBe(false);
+    expect(result.detail).toContain("c2 (on s2) never saw LEAVE for c3's senderId x3");
+  });
+
+  it("moves a slow client's deadline back by the time it was not reading (slowClient fault)", () => {
+    const expectGhosts = scenario({ noGhostPresence: { withinMs: WITHIN_MS } }, [{ atMs: 9_000, kind: "slowClient", client: "c2", forMs: 3_000 }]);
+    const judge = (c2LeaveMs: number) => runCheckers(expectGhosts, observations({ sessions, leaves: [leave(9_000, "c1", "x3"), leave(c2LeaveMs, "c2", "x3")] }))[0]!;
+    expect(judge(15_500).passed).toBe(true); // deadline 13 s + 3 s not reading = 16 s
+    const late = judge(16_500);
+    expect(late.passed).toBe(false);
+    expect(late.detail).toContain("c2 (on s2) saw LEAVE only at 16.5s");
+    expect(late.detail).toContain("deadline 16s");
   });
 });
