@@ -3,8 +3,6 @@
  * scenarios in the simulator; on the first failure shrink it, write a failure file, print the
  * replay command and exit 1. Exit 0 when every run passed, 2 on bad usage.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { fuzz, type FuzzFailure, type FuzzRunEvent, type ScenarioRunner } from "../../lab/fuzz/explore.ts";
 import { errorRecord } from "../../lab/fuzz/failure.ts";
@@ -12,14 +10,14 @@ import { buildFailureFile } from "../../lab/scenario/failure-file.ts";
 import { describeSize } from "../../lab/fuzz/size.ts";
 import type { RunRecord } from "../../lab/record.ts";
 import { parseDurationMs } from "../../lab/scenario/units.ts";
+import { createProgress } from "../progress.ts";
+import { DEFAULT_OUT_DIR, writeFailureFile, writeRunRecord } from "../results-dir.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** Runs explored when neither --runs nor --time is given. */
 export const DEFAULT_FUZZ_RUNS = 100;
 /** Shrinking budget unless --shrink-time says otherwise. */
 export const DEFAULT_SHRINK_TIME_MS = 120_000;
-/** Default results directory; failure files go to `<out>/failures/`. */
-export const DEFAULT_OUT_DIR = "lfcc-out";
 
 export interface FuzzCommandOptions {
   runs?: string;
@@ -33,7 +31,7 @@ export interface FuzzCommandOptions {
 /** What the command touches outside itself; tests inject their own. */
 export interface FuzzCommandIo {
   runScenario: ScenarioRunner;
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   nowMs: () => number;
 }
 
@@ -86,7 +84,7 @@ export function parseFuzzOptions(options: FuzzCommandOptions, nowMs: number): Se
 export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzCommandIo): Promise<number> {
   const settings = parseFuzzOptions(options, io.nowMs());
   const startedMs = io.nowMs();
-  const progress = settings.json || !io.stdout.isTTY ? undefined : progressLine(io, settings, startedMs);
+  const progress = createProgress({ stream: io.stdout as NodeJS.WriteStream, quiet: settings.json });
   const result = await fuzz({
     seed: settings.seed,
     runs: settings.runs,
@@ -95,10 +93,10 @@ export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzComman
     run: io.runScenario,
     onRun: (event) => {
       if (settings.json && event.phase === "explore") io.stdout.write(JSON.stringify(recordOf(event)) + "\n");
-      progress?.(event);
+      progress.update(progressText(event, settings, io.nowMs() - startedMs));
     },
   });
-  if (progress) io.stdout.write("\r\x1b[K");
+  progress.done();
   const elapsedMs = io.nowMs() - startedMs;
   if (!result.failure) {
     if (!settings.json) io.stdout.write(`${summary(result.runs, settings.seed, elapsedMs)}: every invariant held\n`);
@@ -106,6 +104,7 @@ export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzComman
   }
   const failurePath = writeFailure(result.failure, settings.outDir);
   const record = { ...recordOf({ ...result.failure }), failureFile: failurePath, replayCommand: replayCommand(failurePath) };
+  writeRunRecord(settings.outDir, record); // so `lfcc report <out>` shows the shrunk failure
   if (settings.json) io.stdout.write(JSON.stringify(record) + "\n");
   else io.stdout.write(failureReport(result.runs, settings.seed, elapsedMs, result.failure, failurePath));
   return 1;
@@ -117,13 +116,8 @@ function recordOf(outcome: Pick<FuzzRunEvent, "scenario" | "record" | "error">):
 }
 
 function writeFailure(failure: FuzzFailure, outDir: string): string {
-  const dir = join(outDir, "failures");
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${failure.scenario.name}-seed${failure.scenario.seed}.json`);
   const { scenario, record, violated } = failure;
-  const file = buildFailureFile(scenario, scenario.seed, record?.traceHash ?? "", violated);
-  writeFileSync(path, JSON.stringify(file, null, 2) + "\n");
-  return path;
+  return writeFailureFile(outDir, buildFailureFile(scenario, scenario.seed, record?.traceHash ?? "", violated), scenario.name);
 }
 
 function replayCommand(path: string): string {
@@ -150,13 +144,11 @@ function failureReport(runs: number, seed: number, elapsedMs: number, failure: F
   ].join("\n");
 }
 
-function progressLine(io: FuzzCommandIo, settings: Settings, startedMs: number): (event: FuzzRunEvent) => void {
-  return (event) => {
-    const seconds = ((io.nowMs() - startedMs) / 1000).toFixed(0);
-    const of = settings.runs === Number.MAX_SAFE_INTEGER ? "" : `/${settings.runs}`;
-    const what = event.phase === "explore" ? `run ${event.index}${of}` : `shrinking: tried ${event.index}`;
-    io.stdout.write(`\r\x1b[Kfuzz ${what}  ${seconds}s  seed ${settings.seed}`);
-  };
+function progressText(event: FuzzRunEvent, settings: Settings, elapsedMs: number): string {
+  const of = settings.runs === Number.MAX_SAFE_INTEGER ? "" : `/${settings.runs}`;
+  const budget = settings.timeLimitMs === undefined ? "" : `/${Math.round(settings.timeLimitMs / 1000)}s`;
+  const what = event.phase === "explore" ? `run ${event.index}${of}` : `FAILED, shrinking: ${event.index} tried`;
+  return `fuzz seed ${settings.seed}  ${what}  ${Math.round(elapsedMs / 1000)}s${budget}  ${describeSize(event.scenario)}`;
 }
 
 function duration(flag: string, text: string): number {
