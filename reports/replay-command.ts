@@ -7,7 +7,8 @@ import type { RunRecord } from "../lab/record.ts";
 
 export function replayCommand(record: RunRecord): string {
   if (record.mode === "sim" && record.failureFile) return `npx lfcc replay ${shellQuote(record.failureFile)}`;
-  if (record.replayCommand) return record.replayCommand;
+  // Runners may record "lfcc ..."; the reports always show the npx form so it works from a checkout.
+  if (record.replayCommand) return record.replayCommand.replace(/^lfcc /, "npx lfcc ");
   if (record.mode === "sim") return `npx lfcc sim ${shellQuote(record.scenario)} --seed ${record.seed}`;
   return `npx lfcc chaos ${shellQuote(record.scenario)}`;
 }

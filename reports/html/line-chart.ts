@@ -54,8 +54,9 @@ export function lineChart(spec: LineChartSpec): string {
     yAxis(yTicks, y, spec.yLabel),
     timeAxis(spec.xMaxMs, x, HEIGHT - MARGIN.bottom),
     ...(spec.guides ?? []).map((g) => guideLine(g, y)),
-    ...(spec.markers ?? []).map((m) => markerLine(m, x)),
+    ...(spec.markers ?? []).filter((m) => m.atMs >= 0 && m.atMs <= spec.xMaxMs).map((m) => markerLine(m, x)),
     ...spec.series.map((s) => seriesPath(s, spec.tMs, x, y)),
+    hasData(spec.series) ? "" : `<text class="no-data" x="${CHART_WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">no samples recorded</text>`,
   ].join("");
   return figure(spec.kind, spec.title, svg(spec.kind, spec.title, HEIGHT, body), legend(spec.series, spec.guides ?? []));
 }
@@ -102,7 +103,14 @@ function guideLine(guide: Guide, y: Scale): string {
 
 function markerLine(marker: Marker, x: Scale): string {
   const at = r(x(marker.atMs));
-  return `<line class="marker" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"/><text class="marker-label" x="${at + 3}" y="${MARGIN.top + 9}">${esc(marker.label)}</text>`;
+  // Labels near the right edge go on the left of their line so they stay inside the chart.
+  const nearRight = at > CHART_WIDTH - MARGIN.right - 50;
+  const label = `<text class="marker-label" x="${nearRight ? at - 3 : at + 3}" y="${MARGIN.top + 9}" text-anchor="${nearRight ? "end" : "start"}">${esc(marker.label)}</text>`;
+  return `<line class="marker" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"/>${label}`;
+}
+
+function hasData(series: readonly Series[]): boolean {
+  return series.some((s) => s.values.some(Number.isFinite));
 }
 
 function seriesPath(series: Series, tMs: readonly number[], x: Scale, y: Scale): string {

@@ -32,6 +32,7 @@ svg .fault-bar { fill: #dd6b20; opacity: .85; } svg .fault-bar.skipped { fill: #
 svg text.fault-label { fill: #1a202c; font-size: 10.5px; }
 svg .series { fill: none; stroke-width: 1.6; stroke-linejoin: round; }
 svg .guide { stroke-dasharray: 5 4; stroke-width: 1.3; }
+svg text.no-data { font-size: 12px; font-style: italic; fill: #718096; }
 svg .marker { stroke: #2d3748; stroke-dasharray: 2 3; } svg text.marker-label { fill: #2d3748; }
 svg .grid { stroke: #edf2f7; } svg .axis-line, svg .tick { stroke: #a0aec0; }
 ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 0; margin: 2px 0 0 46px; font-size: 12px; color: var(--muted); }

@@ -35,4 +35,13 @@ describe("run charts", () => {
     expect(count(html, /class="fault/g)).toBe(0);
     expect(html).toContain("no faults");
   });
+
+  it("says 'no samples recorded' in a chart whose series are all empty, instead of drawing nothing", () => {
+    const record = runRecord({ scenario: "x", seed: 1, mode: "chaos" });
+    const empty = { p50: [], p90: [], p99: [], max: [] };
+    const html = runCharts({ ...record, timeSeries: { ...record.timeSeries!, deliveryLatencyMs: empty } });
+    const latency = html.slice(html.indexOf('data-chart="latency"'), html.indexOf('data-chart="recovery"'));
+    expect(latency).toContain("no samples recorded");
+    expect(count(latency, /class="series"/g)).toBe(0);
+  });
 });

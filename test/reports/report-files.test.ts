@@ -30,6 +30,7 @@ describe("replay commands", () => {
     expect(replayCommand(runRecord({ scenario: "x", seed: 3, mode: "sim", failureFile: "out/f 1.json" }))).toBe("npx lfcc replay 'out/f 1.json'");
     expect(replayCommand(runRecord({ scenario: "scenarios/x.yaml", seed: 3, mode: "sim" }))).toBe("npx lfcc sim scenarios/x.yaml --seed 3");
     expect(replayCommand(runRecord({ scenario: "x", seed: 3, mode: "chaos", replayCommand: "npx lfcc chaos scenarios/x.yaml" }))).toBe("npx lfcc chaos scenarios/x.yaml");
+    expect(replayCommand(runRecord({ scenario: "x", seed: 3, mode: "sim", replayCommand: "lfcc replay scenarios/x.yaml --seed 3" }))).toBe("npx lfcc replay scenarios/x.yaml --seed 3");
   });
 });
 
