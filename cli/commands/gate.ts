@@ -1,13 +1,124 @@
+/**
+ * `lfcc gate [--seeds K] [--fuzz-runs N] [--chaos] [--out DIR]` (shared/CLI.md): the release gate.
+ * Every library scenario x seeds 1..K, the regression corpus (each file at its own seed), a fuzz
+ * budget, and with --chaos the library against real infrastructure; run records under
+ * <out>/runs/, the report under <out>/report/. Exit 0 when every run passed, 1 when any failed,
+ * 2 on bad usage, an invalid scenario, or --chaos without Redis/Toxiproxy (nothing runs then).
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
+import type { RunRecord } from "../../lab/record.ts";
+import { writeReport } from "../../reports/write-report.ts";
+import type { ChaosServices } from "../../chaos/infra/services.ts";
+import { planGate, type GatePlan } from "../gate/plan.ts";
+import { acquireChaosServices, runChaosStage } from "../gate/chaos-stage.ts";
+import { runFuzzStage } from "../gate/fuzz-stage.ts";
+import { runSimStage } from "../gate/sim-stage.ts";
+import {
+  DEFAULT_GATE_FUZZ_RUNS, DEFAULT_GATE_OUT_DIR, DEFAULT_GATE_SEEDS, DEFAULT_GATE_SHRINK_TIME_MS, DEFAULT_SCENARIOS_DIR,
+  parseGateFlags, type GateFlags, type GateSettings,
+} from "../gate/settings.ts";
+import { gateSummary, type StageResult } from "../gate/summary.ts";
+import { createProgress, type Progress } from "../progress.ts";
+import { ScenarioLoadError } from "../scenario-files.ts";
+import { simulatorRunner, type SimRunner } from "../sim-runs.ts";
 
-/** Placeholder until the `gate` command lands: exists so `lfcc --help` lists the whole CLI. */
+export interface GateIo {
+  runner: SimRunner;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WritableStream;
+  nowMs: () => number;
+  /** Injected so tests need no Redis; the default starts redis-server + Toxiproxy. */
+  acquireChaos: () => Promise<ChaosServices>;
+}
+
+const defaultIo = (): GateIo => ({
+  runner: simulatorRunner,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  nowMs: () => Date.now(),
+  acquireChaos: acquireChaosServices,
+});
+
 export function registerGate(program: Command): void {
   program
     .command("gate")
-    .description("(not implemented yet)")
-    .allowUnknownOption()
-    .action(() => {
-      process.stderr.write("lfcc gate: not implemented yet\n");
-      process.exitCode = 2;
+    .description("release gate: every scenario x K seeds, the regression corpus, a fuzz budget, optionally chaos; writes the report; exit 1 on any failure")
+    .option("--seeds <K>", `run every library scenario with seeds 1..K (default ${DEFAULT_GATE_SEEDS})`)
+    .option("--fuzz-runs <N>", `fuzz budget: scenarios to explore, 0 skips fuzzing (default ${DEFAULT_GATE_FUZZ_RUNS})`)
+    .option("--fuzz-seed <n>", "fast-check seed for the fuzz stage (default: from the clock, printed)")
+    .option("--fuzz-shrink-time <duration>", `budget for shrinking a fuzz failure (default ${DEFAULT_GATE_SHRINK_TIME_MS / 1000}s)`)
+    .option("--chaos", "also run every library scenario once against real redis-server + Toxiproxy + relay processes")
+    .option("--chaos-scenarios <names>", "with --chaos: only these library scenarios (comma-separated names)")
+    .option("--chaos-time-scale <factor>", "with --chaos: multiply scenario times by this (as lfcc chaos --time-scale)")
+    .option("--scenarios <dir>", `the scenario library (default ${DEFAULT_SCENARIOS_DIR}/)`)
+    .option("--regressions <dir>", "the regression corpus (default <scenarios>/regressions/ when it exists)")
+    .option("--out <dir>", `results directory: runs/, failures/ and report/ in it are replaced (default ${DEFAULT_GATE_OUT_DIR})`)
+    .addHelpText("after", [
+      "",
+      "Exit codes: 0 every run passed, 1 a run failed, 2 bad usage, invalid scenario or (with --chaos) no Redis/Toxiproxy.",
+      "Writes <out>/runs/*.json, <out>/failures/, and <out>/report/{index.html,report.md,results.json,junit.xml}.",
+      "Example: lfcc gate --chaos --out lfcc-out/gate",
+    ].join("\n"))
+    .action(async (flags: GateFlags) => {
+      process.exitCode = await runGateCommand(flags, defaultIo());
     });
+}
+
+export async function runGateCommand(flags: GateFlags, io: GateIo): Promise<number> {
+  const settings = parseGateFlags(flags, io.nowMs());
+  let plan: GatePlan;
+  try {
+    plan = planGate(settings);
+  } catch (error) {
+    if (!(error instanceof ScenarioLoadError)) throw error;
+    io.stderr.write(error.lines.join("\n") + "\n");
+    return 2;
+  }
+  // Before the sim stage: a machine that cannot run chaos says so now, not half an hour later.
+  const services = settings.chaos === null ? null : await io.acquireChaos();
+  clearPreviousResults(settings.outDir);
+  const progress = createProgress({ stream: io.stdout });
+  try {
+    const stages = await runStages(settings, plan, services, io, progress);
+    progress.done();
+    const records = stages.flatMap((stage) => stage.records);
+    const report = await writeReport(records, join(settings.outDir, "report"));
+    io.stdout.write(gateSummary(stages, report));
+    return records.every((record) => record.passed) ? 0 : 1;
+  } finally {
+    progress.done();
+    await services?.teardown();
+  }
+}
+
+async function runStages(settings: GateSettings, plan: GatePlan, services: ChaosServices | null, io: GateIo, progress: Progress): Promise<StageResult[]> {
+  const update = (text: string) => progress.update(text);
+  const sim = await runSimStage(io.runner, plan.simRuns, settings.outDir, update);
+  const library = plan.simRuns.filter((run) => run.stage === "library").length / settings.seeds.length;
+  const stages: StageResult[] = [
+    { title: `library (${library} scenarios x seeds 1..${settings.seeds.length}, sim)`, records: sim.filter(isStage(plan, "library")) },
+    { title: `regression corpus (${settings.regressionsDir ?? "none"})`, records: sim.filter(isStage(plan, "regression")) },
+  ];
+  if (settings.fuzz.runs > 0) {
+    const records = await runFuzzStage(io.runner, settings.fuzz, settings.outDir, update);
+    stages.push({ title: `fuzz (${settings.fuzz.runs} runs)`, records, note: `re-explore: npx lfcc fuzz --seed ${settings.fuzz.seed} --runs ${settings.fuzz.runs}` });
+  }
+  if (services !== null && settings.chaos !== null) {
+    const warn = (text: string) => io.stderr.write(text + "\n");
+    const records = await runChaosStage(plan.chaosScenarios, { services, timeScale: settings.chaos.timeScale, outDir: settings.outDir, progress: update, warn });
+    stages.push({ title: `chaos (${plan.chaosScenarios.length} scenarios)`, records });
+  }
+  return stages;
+}
+
+/** Records come back in plan order, so the n-th sim record belongs to the n-th planned run. */
+function isStage(plan: GatePlan, stage: "library" | "regression"): (record: RunRecord, index: number) => boolean {
+  return (_record, index) => plan.simRuns[index]!.stage === stage;
+}
+
+/** Stale records from an earlier gate would show up in `lfcc report <out>`; the gate owns these three folders. */
+function clearPreviousResults(outDir: string): void {
+  for (const folder of ["runs", "failures", "report"]) rmSync(join(outDir, folder), { recursive: true, force: true });
 }
