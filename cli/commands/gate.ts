@@ -97,10 +97,9 @@ async function runStages(settings: GateSettings, plan: GatePlan, services: Chaos
   const update = (text: string) => progress.update(text);
   const sim = await runSimStage(io.runner, plan.simRuns, settings.outDir, update);
   const library = plan.simRuns.filter((run) => run.stage === "library").length / settings.seeds.length;
-  const stages: StageResult[] = [
-    { title: `library (${library} scenarios x seeds 1..${settings.seeds.length}, sim)`, records: sim.filter(isStage(plan, "library")) },
-    { title: `regression corpus (${settings.regressionsDir ?? "none"})`, records: sim.filter(isStage(plan, "regression")) },
-  ];
+  const stages: StageResult[] = [{ title: `library (${library} scenarios x seeds 1..${settings.seeds.length}, sim)`, records: sim.filter(isStage(plan, "library")) }];
+  const regressions = sim.filter(isStage(plan, "regression"));
+  if (regressions.length > 0) stages.push({ title: `regression corpus (${settings.regressionsDir}, each at its own seed)`, records: regressions });
   if (settings.fuzz.runs > 0) {
     const records = await runFuzzStage(io.runner, settings.fuzz, settings.outDir, update);
     stages.push({ title: `fuzz (${settings.fuzz.runs} runs)`, records, note: `re-explore: npx lfcc fuzz --seed ${settings.fuzz.seed} --runs ${settings.fuzz.runs}` });
