@@ -84,6 +84,7 @@ export function parseFuzzOptions(options: FuzzCommandOptions, nowMs: number): Se
 export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzCommandIo): Promise<number> {
   const settings = parseFuzzOptions(options, io.nowMs());
   const startedMs = io.nowMs();
+  let exploreEndMs = startedMs;
   const progress = createProgress({ stream: io.stdout as NodeJS.WriteStream, quiet: settings.json });
   const result = await fuzz({
     seed: settings.seed,
@@ -92,21 +93,22 @@ export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzComman
     shrinkTimeLimitMs: settings.shrinkTimeLimitMs,
     run: io.runScenario,
     onRun: (event) => {
+      if (event.phase === "explore") exploreEndMs = io.nowMs();
       if (settings.json && event.phase === "explore") io.stdout.write(JSON.stringify(recordOf(event)) + "\n");
       progress.update(progressText(event, settings, io.nowMs() - startedMs));
     },
   });
   progress.done();
-  const elapsedMs = io.nowMs() - startedMs;
+  const exploreMs = exploreEndMs - startedMs; // the rate counts exploration, not shrinking
   if (!result.failure) {
-    if (!settings.json) io.stdout.write(`${summary(result.runs, settings.seed, elapsedMs)}: every invariant held\n`);
+    if (!settings.json) io.stdout.write(`${summary(result.runs, settings.seed, exploreMs)}: every invariant held\n`);
     return 0;
   }
   const failurePath = writeFailure(result.failure, settings.outDir);
   const record = { ...recordOf({ ...result.failure }), failureFile: failurePath, replayCommand: replayCommand(failurePath) };
   writeRunRecord(settings.outDir, record); // so `lfcc report <out>` shows the shrunk failure
   if (settings.json) io.stdout.write(JSON.stringify(record) + "\n");
-  else io.stdout.write(failureReport(result.runs, settings.seed, elapsedMs, result.failure, failurePath));
+  else io.stdout.write(failureReport(result.runs, settings.seed, exploreMs, result.failure, failurePath));
   return 1;
 }
 
@@ -129,11 +131,11 @@ function summary(runs: number, seed: number, elapsedMs: number): string {
   return `fuzz (seed ${seed}): ${runs} scenario(s) in ${(elapsedMs / 1000).toFixed(1)}s (${perMinute}/min)`;
 }
 
-function failureReport(runs: number, seed: number, elapsedMs: number, failure: FuzzFailure, path: string): string {
+function failureReport(runs: number, seed: number, exploreMs: number, failure: FuzzFailure, path: string): string {
   const details = failure.record?.invariants.filter((r) => !r.passed).map((r) => `  ${r.name}: ${r.detail}`) ?? [`  ${failure.error}`];
   const interrupted = failure.shrinkInterrupted ? " (stopped by --shrink-time)" : "";
   return [
-    `${summary(runs, seed, elapsedMs)}: FAILED at run ${runs}`,
+    `${summary(runs, seed, exploreMs)}: FAILED at run ${runs}`,
     `violated: ${failure.violated.join(", ")}`,
     ...details,
     `found:  ${describeSize(failure.original)}`,

@@ -42,10 +42,11 @@ const OPEN_DIR = join(DIR, "open");
 const openFiles = readdirSync(OPEN_DIR).filter((name) => name.endsWith(".json")).sort();
 
 describe("open failures (scenarios/regressions/open/)", () => {
-  it.each(openFiles)("%s still fails exactly as recorded (once it passes, promote it to a regression)", async (name) => {
+  // The same invariants, not the same trace hash: any relay change (a fix elsewhere, batching
+  // tweaks) changes the trace, while the bug is what must stay visible until it is fixed.
+  it.each(openFiles)("%s still fails the same invariants (once it passes, promote it to a regression)", async (name) => {
     const { failure, scenario } = parseFailureFile(readFileSync(join(OPEN_DIR, name), "utf8"), name);
     const { record } = await runScenario(scenario, { seed: failure.seed });
     expect(record.invariants.filter((r) => !r.passed).map((r) => r.name)).toEqual(failure.violated);
-    expect(record.traceHash).toBe(failure.traceHash);
   });
 });
