@@ -107,7 +107,7 @@ async function runStages(settings: GateSettings, plan: GatePlan, services: Chaos
   if (services !== null && settings.chaos !== null) {
     const warn = (text: string) => io.stderr.write(text + "\n");
     const records = await runChaosStage(plan.chaosScenarios, { services, timeScale: settings.chaos.timeScale, outDir: settings.outDir, progress: update, warn });
-    stages.push({ title: `chaos (${plan.chaosScenarios.length} scenarios)`, records });
+    stages.push({ title: `chaos (${plan.chaosScenarios.length} scenario${plan.chaosScenarios.length === 1 ? "" : "s"}, once each)`, records });
   }
   return stages;
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { chaosAvailable, mustRunChaos } from "../chaos/services-available.ts";
 import { lfcc } from "../cli/run-cli.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -97,5 +98,17 @@ describe("lfcc gate: bad usage exits 2 with one line, before anything runs", () 
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/invalid\.yaml:\d+:\d+: faults\[0\]\.crash\.server/);
     expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe.runIf(chaosAvailable || mustRunChaos)("lfcc gate --chaos against real redis-server + Toxiproxy", () => {
+  it("runs the chosen library scenario once in chaos mode next to the sim runs, in one report", () => {
+    const out = freshOut();
+    const result = lfcc("gate", "--scenarios", good, "--seeds", "1", "--fuzz-runs", "0", "--chaos", "--chaos-scenarios", "blip", "--out", out);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain("chaos (1 scenario, once each): 1/1 passed");
+    const junit = readFileSync(join(out, "report", "junit.xml"), "utf8");
+    expect(testcases(junit).filter((name) => name.startsWith("chaos:"))).toEqual(["chaos: blip seed 1"]);
+    expect(readdirSync(join(out, "runs"))).toContain("blip--seed1--chaos.json");
   });
 });
