@@ -23,6 +23,15 @@ describe("lfcc fuzz (process)", () => {
     }
   });
 
+  it("stops exploring when --time is up and says how many scenarios it explored", async () => {
+    const { code, stdout } = await lfcc("--time", "1s", "--seed", "1");
+    expect(code).toBe(0);
+    const explored = Number(/(\d+) scenario\(s\)/.exec(stdout)?.[1]);
+    expect(explored).toBeGreaterThan(0);
+    expect(explored).toBeLessThan(100); // the default run count, so the clock stopped it
+    expect(stdout).toContain("every invariant held");
+  });
+
   it("exits 2 with a one-line reason on bad usage", async () => {
     const { code, stderr, stdout } = await lfcc("--runs", "0");
     expect(code).toBe(2);

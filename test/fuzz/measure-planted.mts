@@ -1,4 +1,4 @@
-// Measurement script (not a test): each planted bug's budget, how long it takes, what it finds, and production on the same budget.
+// Measurement script (not a test; `npx tsx test/fuzz/measure-planted.mts [bug,...]`): each planted bug's budget, how long it takes, what it finds, and production on the same budget.
 import { fuzz } from "../../lab/fuzz/explore.ts";
 import { scenarioArbitrary } from "../../lab/fuzz/scenario-arbitrary.ts";
 import { describeSize } from "../../lab/fuzz/size.ts";
