@@ -36,12 +36,11 @@ export class ChaosCluster implements ChaosWorld {
   ) {
     this.forest = new RandomForest(seed);
     this.workload = new ChaosWorkload(scenario.workload);
-    this.network = new ChaosNetwork(services.toxiproxy.url, services.redis, (server) => this.relayOf(server).port);
+    this.network = new ChaosNetwork(services.toxiproxy.url, services.redis, (server) => this.relayOf(server).port, this.runTag);
   }
 
   /** Proxies and relay processes up (not yet part of the run's timeline). */
   async start(): Promise<void> {
-    await this.network.reset();
     for (const server of serverNames(this.scenario)) {
       const redisUrl = await this.network.redisUrlFor(server);
       const port = await freePort();

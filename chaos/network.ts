@@ -25,18 +25,21 @@ export class ChaosNetwork {
   private readonly downCauses = new Map<string, Set<string>>();
   private toxicCounter = 0;
 
-  constructor(toxiproxyUrl: string, private readonly redis: Endpoint, private readonly relayPort: (server: string) => number) {
+  /**
+   * `runTag` prefixes every proxy's name on the Toxiproxy server, so runs sharing one Toxiproxy
+   * (a user's TOXIPROXY_URL) never touch each other's proxies.
+   */
+  constructor(
+    toxiproxyUrl: string,
+    private readonly redis: Endpoint,
+    private readonly relayPort: (server: string) => number,
+    private readonly runTag: string,
+  ) {
     this.toxiproxy = new Toxiproxy(toxiproxyUrl);
   }
 
   static linkName(from: string, to: string): string {
     return `${from}--${to}`;
-  }
-
-  /** Removes proxies left by an earlier run on a shared Toxiproxy (names would clash). */
-  async reset(): Promise<void> {
-    const all = await this.toxiproxy.getAll();
-    await Promise.all(Object.values(all).map((proxy) => proxy.remove()));
   }
 
   /** The redis:// URL relay `server` must use: through its own proxy. */
@@ -109,7 +112,7 @@ export class ChaosNetwork {
     const existing = this.proxies.get(name);
     if (existing) return existing;
     // Port 0: Toxiproxy picks a free port and reports it; we keep it across disable/enable.
-    const proxy = await this.toxiproxy.createProxy({ name, listen: "127.0.0.1:0", upstream, enabled: true });
+    const proxy = await this.toxiproxy.createProxy({ name: `lfcc-${this.runTag}-${name}`, listen: "127.0.0.1:0", upstream, enabled: true });
     this.proxies.set(name, proxy);
     return proxy;
   }

@@ -51,7 +51,8 @@ async function runChaosCommand(paths: string[], flags: ChaosFlags): Promise<numb
   const timeScale = Number(flags.timeScale);
   if (!(timeScale > 0)) throw new UsageError(`--time-scale must be a positive number, got "${flags.timeScale}"`);
   const scenarios = await loadScenarios(paths);
-  const progress = !flags.json && process.stderr.isTTY ? (m: string) => process.stderr.write(`  ${m}\n`) : undefined;
+  // Progress only for a person at a terminal (CLI.md): on stderr, so stdout stays the results.
+  const progress = !flags.json && process.stdout.isTTY ? (m: string) => process.stderr.write(`  ${m}\n`) : undefined;
   const services = await acquire(flags);
   let failed = 0;
   try {
