@@ -99,3 +99,26 @@ export function resolveRelayConfig(
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * Checks a loose object (e.g. the JSON of `lfcc serve --relay-config`) field by field against the
+ * config's own defaults, so any RelayConfig field can be set from outside without a flag of its
+ * own, and a typo or a wrong type is an error rather than a silently ignored setting.
+ */
+export function parseRelayOverrides(value: unknown): Partial<Omit<RelayConfig, "serverId">> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error("relay config overrides must be a JSON object of RelayConfig fields");
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const expected = key === "clusterSecret" ? "string" : typeof DEFAULT_RELAY_CONFIG[key as keyof typeof DEFAULT_RELAY_CONFIG];
+    if (expected === "undefined") {
+      throw new Error(`unknown relay config field "${key}" (fields: ${Object.keys(DEFAULT_RELAY_CONFIG).join(", ")}, clusterSecret)`);
+    }
+    if (typeof field !== expected || (expected === "number" && !(Number.isFinite(field) && (field as number) >= 0))) {
+      throw new Error(`relay config field "${key}" must be a ${expected === "number" ? "non-negative number" : expected}`);
+    }
+    overrides[key] = field;
+  }
+  return overrides as Partial<Omit<RelayConfig, "serverId">>;
+}

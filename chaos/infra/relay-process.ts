@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { RelayConfig } from "../../relay/config.ts";
+import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../../relay/config.ts";
 
 const LFCC_BIN = fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
 /** Lines of relay log kept per server (the tail matters most for a post-mortem). */
@@ -86,30 +86,18 @@ export class RelayProcess {
   }
 }
 
-/** Scenario relay overrides that `lfcc serve` takes as flags (ms and bytes are passed with units). */
-const SERVE_FLAGS: Partial<Record<keyof RelayConfig, (value: unknown) => string[]>> = {
-  snapshotTimeoutMs: (v) => ["--snapshot-timeout", `${v}ms`],
-  queueMaxMessages: (v) => ["--queue-max-messages", String(v)],
-  queueMaxBytes: (v) => ["--queue-max-bytes", `${v}B`],
-  maxFrameBytes: (v) => ["--max-frame-bytes", `${v}B`],
-  heartbeatIntervalMs: (v) => ["--heartbeat-interval", `${v}ms`],
-  presenceTimeoutMs: (v) => ["--presence-timeout", `${v}ms`],
-  enableBatching: (v) => (v === false ? ["--no-batching"] : []),
-  batchWindowMs: (v) => ["--batch-window", `${v}ms`],
-  clusterSecret: (v) => ["--cluster-secret", String(v)],
-};
-
-/** Overrides a chaos relay cannot take (no serve flag): the run reports them instead of hiding them. */
+/**
+ * Relay overrides a chaos relay cannot take. Every RelayConfig field reaches `lfcc serve` through
+ * `--relay-config`, so only fields unknown to RelayConfig are left (the scenario parser already
+ * rejects those; this stays as the one place that would report them instead of hiding them).
+ */
 export function unsupportedOverrides(relay: Partial<RelayConfig>): string[] {
-  return Object.keys(relay).filter((key) => !(key in SERVE_FLAGS));
+  return Object.keys(relay).filter((key) => key !== "clusterSecret" && !(key in DEFAULT_RELAY_CONFIG));
 }
 
 function serveArgs(options: RelayProcessOptions, serverId: string): string[] {
   const args = ["--port", String(options.port), "--host", "127.0.0.1", "--redis", options.redisUrl, "--server-id", serverId];
-  for (const [key, value] of Object.entries(options.relay)) {
-    const toFlag = SERVE_FLAGS[key as keyof RelayConfig];
-    if (toFlag && value !== undefined) args.push(...toFlag(value));
-  }
+  if (Object.keys(options.relay).length > 0) args.push("--relay-config", JSON.stringify(options.relay));
   return args;
 }
 

@@ -9,11 +9,30 @@ describe("lfcc serve options", () => {
     expect(fromEnv).toMatchObject({ port: 4000, host: "0.0.0.0", redisUrl: "redis://r:6379", serverId: "server-web-1", jwtSecret: "j", clusterSecret: "c", snapshotTimeoutMs: 5000 });
     const fromFlags = serveOptions({ ...base, port: "5000", serverId: "explicit", snapshotTimeout: "250ms", queueMaxBytes: "1MiB", queueMaxMessages: "20" }, { PORT: "4000", POD_NAME: "web-1" });
     expect(fromFlags).toMatchObject({ port: 5000, serverId: "explicit", snapshotTimeoutMs: 250, queueMaxBytes: 1024 * 1024, queueMaxMessages: 20 });
-    expect(serveOptions(base, {})).toMatchObject({ port: 3030, host: "127.0.0.1", redisUrl: undefined });
+    const defaults = serveOptions(base, {});
+    expect(defaults).toMatchObject({ port: 3030, host: "127.0.0.1" });
+    expect(defaults.redisUrl).toBeUndefined(); // no Redis URL: the in-memory bus
   });
   it("refuses bad values with a usage error", () => {
     expect(() => serveOptions({ ...base, port: "70000" }, {})).toThrow(UsageError);
     expect(() => serveOptions({ ...base, snapshotTimeout: "soon" }, {})).toThrow(/--snapshot-timeout/);
     expect(() => serveOptions({ ...base, queueMaxMessages: "-1" }, {})).toThrow(UsageError);
+  });
+  it("takes any RelayConfig field through --relay-config, with explicit flags winning", () => {
+    const json = JSON.stringify({ maxBufferedBytes: 65536, rateLimitBurstMessages: 50, queueMaxMessages: 7, snapshotTimeoutMs: 900 });
+    expect(serveOptions({ logLevel: "info", batching: true, relayConfig: json }, {})).toMatchObject({
+      maxBufferedBytes: 65536,
+      rateLimitBurstMessages: 50,
+      queueMaxMessages: 7,
+      snapshotTimeoutMs: 900,
+    });
+    expect(serveOptions({ logLevel: "info", batching: true, relayConfig: json, queueMaxMessages: "20" }, {})).toMatchObject({ queueMaxMessages: 20 });
+  });
+  it("refuses an unknown or mistyped --relay-config field", () => {
+    const options = (relayConfig: string) => serveOptions({ ...base, relayConfig }, {});
+    expect(() => options('{"maxBuferedBytes": 1}')).toThrow(/unknown relay config field "maxBuferedBytes"/);
+    expect(() => options('{"enableBatching": "yes"}')).toThrow(/must be a boolean/);
+    expect(() => options("[1]")).toThrow(/JSON object/);
+    expect(() => options("{not json")).toThrow(UsageError);
   });
 });

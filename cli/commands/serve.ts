@@ -8,6 +8,7 @@ import { pinoLogger } from "../../relay/adapters/system.ts";
 import { createRelayServer, type RelayServerOptions } from "../../relay/server/index.ts";
 import { parseDurationMs, parseSizeBytes, type UnitResult } from "../../lab/scenario/units.ts";
 import { UsageError } from "../usage-error.ts";
+import { parseRelayOverrides, type RelayConfig } from "../../relay/config.ts";
 
 interface ServeFlags {
   port?: string;
@@ -16,7 +17,7 @@ interface ServeFlags {
   serverId?: string;
   jwtSecret?: string;
   clusterSecret?: string;
-  snapshotTimeout: string;
+  snapshotTimeout?: string;
   queueMaxMessages?: string;
   queueMaxBytes?: string;
   maxFrameBytes?: string;
@@ -24,6 +25,7 @@ interface ServeFlags {
   presenceTimeout?: string;
   batching: boolean;
   batchWindow?: string;
+  relayConfig?: string;
   logLevel: string;
 }
 
@@ -37,7 +39,7 @@ export function registerServe(program: Command): void {
     .option("--server-id <id>", "server id (default server-$POD_NAME, else generated)")
     .option("--jwt-secret <secret>", "require HS256 JWTs signed with this secret (env JWT_SECRET)")
     .option("--cluster-secret <secret>", "sign routed messages with HMAC-SHA256, drop unsigned ones (env CLUSTER_SECRET)")
-    .option("--snapshot-timeout <duration>", "how long a snapshot request waits before update:null", "5s")
+    .option("--snapshot-timeout <duration>", "how long a snapshot request waits before update:null (default 5s)")
     .option("--queue-max-messages <n>", "Redis outage queue bound by count (default 10000)")
     .option("--queue-max-bytes <size>", "Redis outage queue bound by size, e.g. 16MiB")
     .option("--max-frame-bytes <size>", "largest client frame, e.g. 1MiB")
@@ -45,6 +47,7 @@ export function registerServe(program: Command): void {
     .option("--presence-timeout <duration>", "a silent server's clients are reported LEAVE after this, e.g. 6s")
     .option("--no-batching", "publish every message to Redis at once instead of batching per document")
     .option("--batch-window <duration>", "how long a per-document batch waits for more messages, e.g. 5ms")
+    .option("--relay-config <json>", "any other RelayConfig field (relay/config.ts) as a JSON object, e.g. '{\"maxBufferedBytes\":65536}'; the flags above win")
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error", "silent"]).default("info"))
     .action(async (flags: ServeFlags) => {
       await runServe(serveOptions(flags, process.env), flags.logLevel);
@@ -54,14 +57,14 @@ export function registerServe(program: Command): void {
 /** Flags and env to server options; throws UsageError (exit 2) on anything invalid. */
 export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelayServerOptions & { port: number; host: string } {
   const podName = env.POD_NAME;
-  return {
+  const explicit = {
     port: integer("--port", flags.port ?? env.PORT ?? "3030", 0, 65535),
     host: flags.host ?? env.HOST ?? "127.0.0.1",
     redisUrl: nonEmpty(flags.redis ?? env.REDIS_URL),
     serverId: flags.serverId ?? (podName ? `server-${podName}` : undefined),
     jwtSecret: nonEmpty(flags.jwtSecret ?? env.JWT_SECRET),
     clusterSecret: nonEmpty(flags.clusterSecret ?? env.CLUSTER_SECRET),
-    snapshotTimeoutMs: unit("--snapshot-timeout", parseDurationMs(flags.snapshotTimeout)),
+    snapshotTimeoutMs: optionalUnit("--snapshot-timeout", flags.snapshotTimeout, parseDurationMs),
     queueMaxMessages: flags.queueMaxMessages === undefined ? undefined : integer("--queue-max-messages", flags.queueMaxMessages, 1),
     queueMaxBytes: optionalUnit("--queue-max-bytes", flags.queueMaxBytes, parseSizeBytes),
     maxFrameBytes: optionalUnit("--max-frame-bytes", flags.maxFrameBytes, parseSizeBytes),
@@ -70,6 +73,9 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
     enableBatching: flags.batching === false ? false : undefined,
     batchWindowMs: optionalUnit("--batch-window", flags.batchWindow, parseDurationMs),
   };
+  // Explicit flags win over --relay-config; a flag that was not given must not erase its JSON value.
+  const given = Object.fromEntries(Object.entries(explicit).filter(([, value]) => value !== undefined));
+  return { ...relayConfigJson(flags.relayConfig), ...given } as RelayServerOptions & { port: number; host: string };
 }
 
 async function runServe(options: RelayServerOptions & { port: number; host: string }, logLevel: string): Promise<void> {
@@ -119,6 +125,15 @@ function unit(flag: string, result: UnitResult): number {
 
 function optionalUnit(flag: string, text: string | undefined, parse: (value: unknown) => UnitResult): number | undefined {
   return text === undefined ? undefined : unit(flag, parse(/^\d+$/.test(text) && parse === parseSizeBytes ? Number(text) : text));
+}
+
+function relayConfigJson(text: string | undefined): Partial<RelayConfig> {
+  if (text === undefined) return {};
+  try {
+    return parseRelayOverrides(JSON.parse(text));
+  } catch (error) {
+    throw new UsageError(`--relay-config: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
