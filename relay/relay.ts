@@ -267,8 +267,9 @@ export class StatelessCollabRelay {
   }
 
   private onBusConnected(resumed: boolean): void {
-    // We could not hear anyone while down: restart every remote server's expiry clock.
-    this.remotePresence.touchAll(this.clock.now());
+    // Our roster goes out asking every server for theirs; a roster about to expire gets one
+    // heartbeat to answer, so a live server that missed a beat while we were away is not dropped.
+    this.remotePresence.allowAnswerWithin(this.clock.now(), this.config.presenceTimeoutMs, this.config.heartbeatIntervalMs);
     for (const docId of this.docs.keys()) this.publishRoster(docId, true);
     if (resumed) this.counters.reconnects++;
     // A first connect matters too when clients were already attached (Redis was unreachable at
@@ -277,9 +278,12 @@ export class StatelessCollabRelay {
   }
 
   private heartbeat(): void {
-    // While our own link is down we cannot see anyone: expiring them would be a lie.
-    if (!this.bus.isConnected()) return;
-    for (const docId of this.docs.keys()) this.publishRoster(docId, false);
+    if (this.bus.isConnected()) for (const docId of this.docs.keys()) this.publishRoster(docId, false);
+    // Expiry runs even while our own Redis link is down. A remote client we have not heard of for
+    // presenceTimeoutMs is unreachable from here whatever the cause, and only this keeps the ghost
+    // bound (PROTOCOL.md section 5: LEAVE within 15 s) when a peer departs during our outage: the
+    // fuzzer found that suspending expiry let such LEAVEs arrive 16-18 s late, or never within an
+    // outage longer than the bound. Live peers JOIN again from their rosters after the heal.
     this.expireStalePresence();
   }
 

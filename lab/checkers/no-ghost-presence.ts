@@ -7,7 +7,10 @@
  * Such an O saw s (it was connected while s was there: WELCOME.peers or JOIN told it) and kept
  * listening the whole window, so it must have a LeaveObservation for s on D at or before E + withinMs.
  * When the observations say which peers each client learned of (obs.peersSeen), an observer that
- * never heard of s (e.g. Redis was down for s's whole life) shows no ghost and is not judged.
+ * never heard of s (e.g. Redis was down for s's whole life) shows no ghost and is not judged, and
+ * one that first heard of s only after E (a JOIN queued during a Redis outage and flushed at the
+ * heal) shows s as present only from then: its window starts when it learned of s, not at E. A
+ * LEAVE that never follows is still caught.
  * A client that was not reading its socket (a `slowClient` fault) for part of the window could not
  * see anything meanwhile: its deadline moves back by that much listening time it lost.
  * Not judged: a client whose own session broke in the window (its reconnect's fresh WELCOME.peers
@@ -37,8 +40,10 @@ export function checkNoGhostPresence(obs: Observations, withinMs: number, notRea
     }
     judged++;
     for (const observer of observersOf(ended, deadlineMs, obs.sessions)) {
-      if (obs.peersSeen && !obs.peersSeen.some((p) => p.observer === observer.client && p.docId === ended.docId && p.senderId === ended.senderId)) continue;
-      const observerDeadlineMs = deadlineMs + deafMs(notReading, observer.client, ended.endMs, deadlineMs);
+      const seenAtMs = obs.peersSeen ? firstSeenMs(obs.peersSeen, observer, ended) : ended.endMs;
+      if (seenAtMs === undefined) continue;
+      const ghostFromMs = Math.max(ended.endMs, seenAtMs);
+      const observerDeadlineMs = ghostFromMs + withinMs + deafMs(notReading, observer.client, ghostFromMs, ghostFromMs + withinMs);
       if (observerDeadlineMs > obs.endMs) continue;
       const leave = firstLeaveSeen(obs.leaves, observer, ended);
       if (leave === undefined || leave.tMs > observerDeadlineMs) ghosts.push(describeGhost(observer, ended, observerDeadlineMs, leave));
@@ -71,6 +76,14 @@ function observersOf(ended: EndedSession, deadlineMs: number, sessions: readonly
       s.startMs < ended.endMs &&
       (s.endMs === null || s.endMs >= deadlineMs),
   );
+}
+
+/** When `observer` first learned of the ended session's senderId (WELCOME.peers or JOIN). */
+function firstSeenMs(peersSeen: readonly LeaveObservation[], observer: SessionObservation, ended: SessionObservation): number | undefined {
+  const times = peersSeen
+    .filter((p) => p.observer === observer.client && p.docId === ended.docId && p.senderId === ended.senderId)
+    .map((p) => p.tMs);
+  return times.length === 0 ? undefined : Math.min(...times);
 }
 
 function firstLeaveSeen(leaves: readonly LeaveObservation[], observer: SessionObservation, ended: SessionObservation): LeaveObservation | undefined {

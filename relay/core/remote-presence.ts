@@ -67,9 +67,16 @@ export class RemotePresence {
     return changes;
   }
 
-  /** After our own Redis link was down we could not hear anyone: restart every clock. */
-  touchAll(nowMs: number): void {
-    for (const servers of this.docs.values()) for (const roster of servers.values()) roster.lastSeenMs = nowMs;
+  /**
+   * After our own Redis link came back: a roster that would expire within `graceMs` gets that long
+   * to be refreshed (we just asked every server for its roster). Older clocks are not reset, so a
+   * server that died while we were away is still reported gone within the bound.
+   */
+  allowAnswerWithin(nowMs: number, timeoutMs: number, graceMs: number): void {
+    const earliestLastSeenMs = nowMs - timeoutMs + graceMs;
+    for (const servers of this.docs.values()) {
+      for (const roster of servers.values()) roster.lastSeenMs = Math.max(roster.lastSeenMs, earliestLastSeenMs);
+    }
   }
 
   /** Forget a doc entirely (no local client needs its presence any more). */

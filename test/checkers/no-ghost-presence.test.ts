@@ -84,6 +84,18 @@ describe("noGhostPresence", () => {
     expect(result.detail).toContain("c2 (on s2) never saw LEAVE for c3's senderId x3");
   });
 
+  it("starts an observer's window when it first heard of the sender, if that was after the end", () => {
+    // c2 learns of x3 only at 14 s (a JOIN queued during a Redis outage, flushed at the heal): it
+    // shows x3 as present from 14 s, so the LEAVE is due by 19 s, not by 13 s.
+    const heardLate = (c2LeaveMs: number) =>
+      observations({ sessions, leaves: [leave(9_000, "c1", "x3"), leave(c2LeaveMs, "c2", "x3")], peersSeen: [leave(600, "c1", "x3"), leave(14_000, "c2", "x3")] });
+    expect(checkNoGhostPresence(heardLate(14_001), WITHIN_MS).passed).toBe(true);
+    const stillGhost = checkNoGhostPresence(heardLate(19_500), WITHIN_MS);
+    expect(stillGhost.passed).toBe(false);
+    expect(stillGhost.detail).toContain("c2 (on s2) saw LEAVE only at 19.5s");
+    expect(stillGhost.detail).toContain("deadline 19s");
+  });
+
   it("moves a slow client's deadline back by the time it was not reading (slowClient fault)", () => {
     const expectGhosts = scenario({ noGhostPresence: { withinMs: WITHIN_MS } }, [{ atMs: 9_000, kind: "slowClient", client: "c2", forMs: 3_000 }]);
     const judge = (c2LeaveMs: number) => runCheckers(expectGhosts, observations({ sessions, leaves: [leave(9_000, "c1", "x3"), leave(c2LeaveMs, "c2", "x3")] }))[0]!;
