@@ -78,10 +78,14 @@ function observersOf(ended: EndedSession, deadlineMs: number, sessions: readonly
   );
 }
 
-/** When `observer` first learned of the ended session's senderId (WELCOME.peers or JOIN). */
+/**
+ * When the observer's session first learned of the ended session's senderId (WELCOME.peers, JOIN).
+ * Only this session counts: a provider forgets its peers on every new connection, so what an
+ * earlier session of the same client knew is not shown any more.
+ */
 function firstSeenMs(peersSeen: readonly LeaveObservation[], observer: SessionObservation, ended: SessionObservation): number | undefined {
   const times = peersSeen
-    .filter((p) => p.observer === observer.client && p.docId === ended.docId && p.senderId === ended.senderId)
+    .filter((p) => p.observer === observer.client && p.docId === ended.docId && p.senderId === ended.senderId && p.tMs >= observer.startMs)
     .map((p) => p.tMs);
   return times.length === 0 ? undefined : Math.min(...times);
 }

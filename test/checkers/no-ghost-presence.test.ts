@@ -96,6 +96,16 @@ describe("noGhostPresence", () => {
     expect(stillGhost.detail).toContain("deadline 19s");
   });
 
+  it("does not hold an observer to what an earlier session of the same client knew", () => {
+    // c2's first session heard of x3, then c2 reconnected at 7.9 s (a fresh WELCOME without x3)
+    // just before x3's end at 8 s: its current session never shows x3, so no LEAVE is owed.
+    const reconnected = [session("c1", "x1", 0, null), session("c2", "x2", 0, 7_800, { server: "s2" }), session("c2", "x2b", 7_900, null, { server: "s2" }), sessions[2]!];
+    const knewBefore = observations({ sessions: reconnected, leaves: [leave(9_000, "c1", "x3")], peersSeen: [leave(600, "c1", "x3"), leave(700, "c2", "x3")] });
+    expect(checkNoGhostPresence(knewBefore, WITHIN_MS).passed).toBe(true);
+    const toldAgain = observations({ sessions: reconnected, leaves: [leave(9_000, "c1", "x3")], peersSeen: [leave(600, "c1", "x3"), leave(7_950, "c2", "x3")] });
+    expect(checkNoGhostPresence(toldAgain, WITHIN_MS).passed).toBe(false);
+  });
+
   it("moves a slow client's deadline back by the time it was not reading (slowClient fault)", () => {
     const expectGhosts = scenario({ noGhostPresence: { withinMs: WITHIN_MS } }, [{ atMs: 9_000, kind: "slowClient", client: "c2", forMs: 3_000 }]);
     const judge = (c2LeaveMs: number) => runCheckers(expectGhosts, observations({ sessions, leaves: [leave(9_000, "c1", "x3"), leave(c2LeaveMs, "c2", "x3")] }))[0]!;
