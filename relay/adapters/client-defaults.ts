@@ -5,7 +5,7 @@
  * is loaded lazily, only in Node and only when no global WebSocket exists. The simulator and
  * the chaos runner always pass their own ports, so nothing here runs under simulation.
  */
-import type { ClientSocket, ClientSocketFactory, Clock, Logger, Random, TimerHandle } from "../ports.ts";
+import type { ClientSocket, ClientSocketFactory, Clock, Random, TimerHandle } from "../ports.ts";
 
 export const browserSafeClock: Clock = {
   now: () => Date.now(),
@@ -25,14 +25,7 @@ export const browserSafeRandom: Random = {
   id: (prefix) => `${prefix}-${randomUint32().toString(16).padStart(8, "0")}`,
 };
 
-/** Providers are quiet unless given a logger (a browser console is not a log pipeline). */
-export const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => silentLogger,
-};
+export { silentLogger } from "./silent-logger.ts";
 
 type WebSocketConstructor = new (url: string) => ClientSocket;
 

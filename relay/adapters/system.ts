@@ -59,14 +59,7 @@ function wrapPino(logger: pino.Logger): Logger {
   };
 }
 
-/** A logger that drops everything (library default when the host wants no output). */
-export const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => silentLogger,
-};
+export { silentLogger } from "./silent-logger.ts";
 
 /** The relay's logger when the host passes none: pino at `LFCC_LOG_LEVEL` (default "warn"). */
 export function defaultRelayLogger(): Logger {

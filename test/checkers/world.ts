@@ -2,6 +2,7 @@
  * A tiny hand-driven "world" for checker tests: real Y.Docs edited and synced by hand, recording
  * the same Observations the simulator records, so each test builds exactly the history it needs.
  */
+import { defineScenario } from "../../lab/scenario/define.ts";
 import * as Y from "yjs";
 import type { EditObservation, FinalReplica, Observations, SessionObservation } from "../../lab/observations.ts";
 import type { Expectations, Fault, Scenario } from "../../lab/scenario/types.ts";
@@ -65,16 +66,5 @@ export function observations(overrides: Partial<Observations>): Observations {
 }
 
 export function scenario(expect: Expectations, faults: Fault[] = []): Scenario {
-  return {
-    name: "test",
-    description: "",
-    seed: 1,
-    durationMs: 10_000,
-    topology: { servers: 2, docs: 1, clients: 3 },
-    relay: {},
-    workload: { editsPerSecond: 2, ops: { insertText: 6, deleteText: 2, setMap: 1, presence: 1 } },
-    network: { latency: { baseMs: 2, jitterMs: 3 } },
-    faults,
-    expect,
-  };
+  return defineScenario({ name: "test", durationMs: 10_000, topology: { servers: 2, docs: 1, clients: 3 }, faults, expect });
 }

@@ -1,5 +1,5 @@
 /** Test doubles for relay unit tests: a manual clock, a seeded random, fake sockets. */
-import type { Clock, Logger, Random, RelaySocket, TimerHandle } from "../../relay/ports.ts";
+import type { Clock, Random, RelaySocket, TimerHandle } from "../../relay/ports.ts";
 
 interface Timer {
   id: number;
@@ -77,13 +77,7 @@ export class SeededRandom implements Random {
   }
 }
 
-export const quietLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => quietLogger,
-};
+export { silentLogger as quietLogger } from "../../relay/adapters/silent-logger.ts";
 
 export interface Frame {
   type: string;
