@@ -24,6 +24,7 @@ import {
 import { browserSafeClock, browserSafeRandom, loadDefaultSocketFactory, silentLogger } from "../adapters/client-defaults.ts";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.ts";
 import { encodeFrame, parseFrame, stringField } from "./frames.ts";
+import { KnownContent } from "./known-content.ts";
 import { decodeBase64, diffFor, encodeBase64, isEmptyUpdate, stateVectorBase64 } from "./yjs-sync.ts";
 
 export type ProviderStatus = "connecting" | "connected" | "disconnected";
@@ -100,6 +101,7 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
   private localPresence: { state: unknown } | null = null;
   /** Set while the server rate-limits us: local updates wait here, merged, until it lifts. */
   private pause: { timer: TimerHandle | undefined; heldUpdates: Uint8Array[]; presenceHeld: boolean } | null = null;
+  private readonly knownContent: KnownContent;
 
   constructor(options: LfccProviderOptions) {
     super();
@@ -111,6 +113,7 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
     this.logger = options.logger ?? silentLogger;
     this.backoff = { baseMs: options.reconnectBaseMs ?? 100, maxMs: options.reconnectMaxMs ?? 5000 };
     this.socketFactory = options.socketFactory ?? null;
+    this.knownContent = new KnownContent(this.doc);
     this.doc.on("update", this.onDocUpdate);
     if (options.connect !== false) this.connect();
   }
@@ -139,6 +142,7 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
   override destroy(): void {
     this.disconnect();
     this.doc.off("update", this.onDocUpdate);
+    this.knownContent.destroy();
     super.destroy();
   }
 
@@ -385,7 +389,9 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
   private applyRemote(update: string | undefined): void {
     if (!update) return;
     try {
-      Y.applyUpdate(this.doc, decodeBase64(update), this);
+      const bytes = decodeBase64(update);
+      // Most sync answers bring nothing new (see KnownContent); applying them would be a costly no-op.
+      if (!this.knownContent.holds(bytes)) Y.applyUpdate(this.doc, bytes, this);
     } catch (error) {
       this.logger.warn({ err: String(error) }, "provider could not apply a remote update");
     }

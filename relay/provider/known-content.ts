@@ -1,0 +1,97 @@
+/**
+ * Answers "would applying this remote update change the doc?" cheaply.
+ *
+ * Sync answers carry the sender's whole delete set (deletions do not show in state vectors, so a
+ * peer cannot tell which ones we lack), and every peer answers every SYNC_STEP1 with a broadcast.
+ * Most of those updates bring nothing new, yet Y.applyUpdate walks the structs of every deleted
+ * range to find that out. Comparing the update with the doc's own delete set, computed once per
+ * doc change, is far cheaper. Skipping an update the doc already holds is exact: every struct it
+ * carries is integrated (Yjs keeps each client's structs contiguous from clock 0, so "end clock <=
+ * our state" means held) and every deletion is already applied; applying it would integrate
+ * nothing, delete nothing and emit no `update`. Pending structs and deletions only become
+ * applicable when new structs arrive, which such an update does not bring.
+ */
+import * as Y from "yjs";
+import * as decoding from "lib0/decoding";
+
+type DeleteSet = ReturnType<typeof Y.createDeleteSetFromStructStore>;
+
+export class KnownContent {
+  /** The doc's delete set, sorted and merged; null until needed after the doc last changed. */
+  private deleteSet: DeleteSet | null = null;
+
+  constructor(private readonly doc: Y.Doc) {
+    doc.on("afterTransaction", this.forget);
+  }
+
+  destroy(): void {
+    this.doc.off("afterTransaction", this.forget);
+  }
+
+  /** True when the doc already holds every struct and every deletion `update` (format V1) carries. */
+  holds(update: Uint8Array): boolean {
+    const store = this.doc.store;
+    if (startsBeyondState(update, store)) return false;
+    for (const [client, endClock] of Y.parseUpdateMeta(update).to) {
+      if (endClock > Y.getState(store, client)) return false;
+    }
+    const incoming = Y.decodeUpdate(update).ds;
+    if (incoming.clients.size === 0) return true;
+    const own = (this.deleteSet ??= Y.createDeleteSetFromStructStore(store));
+    return containsDeleteSet(own, incoming);
+  }
+
+  private readonly forget = (): void => {
+    this.deleteSet = null;
+  };
+}
+
+/**
+ * A cheap look at the first struct group's header (V1: #clients, #structs, client, first clock):
+ * a live edit starts at or past our state for its author, so it is new without decoding it. A
+ * false answer proves nothing; the full check follows.
+ */
+function startsBeyondState(update: Uint8Array, store: Y.Doc["store"]): boolean {
+  const decoder = decoding.createDecoder(update);
+  if (decoding.readVarUint(decoder) === 0) return false;
+  if (decoding.readVarUint(decoder) === 0) return false;
+  const client = decoding.readVarUint(decoder);
+  return decoding.readVarUint(decoder) >= Y.getState(store, client);
+}
+
+/**
+ * Whether every range of `inner` lies inside `outer`. `outer` comes from
+ * createDeleteSetFromStructStore: per client, sorted by clock and maximally merged (consecutive
+ * deleted structs form one range), so a contained range lies inside a single outer range.
+ */
+export function containsDeleteSet(outer: DeleteSet, inner: DeleteSet): boolean {
+  for (const [client, items] of inner.clients) {
+    const ranges = outer.clients.get(client);
+    for (const item of items) {
+      if (item.len === 0) continue;
+      if (!ranges) return false;
+      const index = lastRangeStartingAtOrBefore(ranges, item.clock);
+      if (index < 0) return false;
+      const range = ranges[index];
+      if (range.clock + range.len < item.clock + item.len) return false;
+    }
+  }
+  return true;
+}
+
+/** Binary search: index of the last range whose clock <= clock, or -1. */
+function lastRangeStartingAtOrBefore(ranges: readonly { clock: number; len: number }[], clock: number): number {
+  let low = 0;
+  let high = ranges.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    if (ranges[middle].clock <= clock) {
+      found = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}
