@@ -1,5 +1,5 @@
 /** The pure parts of chaos mode: which proxies a partition cuts, time scaling, /metrics parsing. */
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test, vi } from "vitest";
 import { crossesSides } from "../../chaos/faults.ts";
 import { scaleScenario } from "../../chaos/time-scale.ts";
 import { parsePrometheus, parseRelayStats } from "../../chaos/relay-stats.ts";
@@ -66,6 +66,10 @@ describe("relay /metrics", () => {
 
 describe("no Redis and no Toxiproxy to run against", () => {
   test("one error names both and how to install each", async () => {
+    // A URL in the environment (CI exports a shared TOXIPROXY_URL) would satisfy one of them.
+    vi.stubEnv("REDIS_URL", "");
+    vi.stubEnv("TOXIPROXY_URL", "");
+    onTestFinished(() => vi.unstubAllEnvs());
     const attempt = acquireServices({ redisServerBinary: "/nonexistent/redis-server", toxiproxyServerBinary: "/nonexistent/toxiproxy-server", allowContainers: false });
     await expect(attempt).rejects.toBeInstanceOf(ChaosSetupError);
     await expect(attempt).rejects.toThrow(/apt-get install -y redis-server.*go install github.com\/Shopify\/toxiproxy\/v2\/cmd\/server@latest/);
