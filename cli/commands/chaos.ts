@@ -4,16 +4,14 @@
  * Exit 0 when every run passed, 1 when an invariant failed, 2 on bad usage, a bad scenario, or
  * no Redis / Toxiproxy to run against (the message says how to install them).
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { extname, join } from "node:path";
 import type { Command } from "commander";
-import { parseScenario, ScenarioError, type Scenario } from "../../lab/scenario/index.ts";
 import type { RunRecord } from "../../lab/record.ts";
 import { saveRun } from "../../chaos/artifacts.ts";
 import { acquireServices, ChaosSetupError, type ChaosServices } from "../../chaos/infra/services.ts";
 import { unsupportedOverrides } from "../../chaos/infra/relay-process.ts";
 import { runChaos } from "../../chaos/run.ts";
 import { UsageError } from "../usage-error.ts";
+import { loadScenarioFiles, ScenarioLoadError } from "../scenario-files.ts";
 
 interface ChaosFlags {
   json?: boolean;
@@ -50,19 +48,27 @@ async function runChaosCommand(paths: string[], flags: ChaosFlags): Promise<numb
   const seed = flags.seed === undefined ? undefined : parseInteger("--seed", flags.seed);
   const timeScale = Number(flags.timeScale);
   if (!(timeScale > 0)) throw new UsageError(`--time-scale must be a positive number, got "${flags.timeScale}"`);
-  const scenarios = await loadScenarios(paths);
+  let files;
+  try {
+    files = loadScenarioFiles(paths);
+  } catch (error) {
+    if (!(error instanceof ScenarioLoadError)) throw error;
+    process.stderr.write(error.lines.join("\n") + "\n");
+    return 2;
+  }
   // Progress only for a person at a terminal (CLI.md): on stderr, so stdout stays the results.
   const progress = !flags.json && process.stdout.isTTY ? (m: string) => process.stderr.write(`  ${m}\n`) : undefined;
   const services = await acquire(flags);
   let failed = 0;
   try {
-    for (const [i, scenario] of scenarios.entries()) {
+    for (const [i, { file, scenario }] of files.entries()) {
       const skipped = unsupportedOverrides(scenario.relay);
       // Said even with --json (on stderr): a run without the scenario's relay settings is not the same run.
       if (skipped.length > 0) process.stderr.write(`lfcc chaos: ${scenario.name}: relay overrides \`lfcc serve\` has no flag for, not applied: ${skipped.join(", ")}\n`);
-      progress?.(`[${i + 1}/${scenarios.length}] ${scenario.name}`);
+      progress?.(`[${i + 1}/${files.length}] ${scenario.name}`);
       const result = await runChaos(scenario, { services, seed, timeScale, onProgress: progress });
-      const record = await saveRun(flags.out, result.record, result.record.scenarioSpec ?? scenario, result.relayLogs);
+      const replayCommand = chaosCommand(file, flags.seed, timeScale);
+      const record = await saveRun(flags.out, { ...result.record, replayCommand }, result.record.scenarioSpec ?? scenario, result.relayLogs);
       if (!record.passed) failed++;
       report(record, Boolean(flags.json));
     }
@@ -70,6 +76,11 @@ async function runChaosCommand(paths: string[], flags: ChaosFlags): Promise<numb
     await services.teardown();
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** The command that runs this again (chaos is not deterministic: same schedule, not same trace). */
+export function chaosCommand(file: string, seed: string | undefined, timeScale: number): string {
+  return ["lfcc chaos", file, seed === undefined ? "" : `--seed ${seed}`, timeScale === 1 ? "" : `--time-scale ${timeScale}`].filter(Boolean).join(" ");
 }
 
 function report(record: RunRecord, json: boolean): void {
@@ -101,31 +112,6 @@ async function acquire(flags: ChaosFlags): Promise<ChaosServices> {
   }
 }
 
-/** Every scenario named, directories expanded to their .yaml/.yml files (sorted); all parsed before any run. */
-async function loadScenarios(paths: string[]): Promise<Scenario[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new UsageError(`${path}: no such file or directory`);
-    if (!info.isDirectory()) {
-      files.push(path);
-      continue;
-    }
-    const names = (await readdir(path)).filter((n) => [".yaml", ".yml"].includes(extname(n))).sort();
-    if (names.length === 0) throw new UsageError(`${path}: no .yaml scenario files in this directory`);
-    files.push(...names.map((n) => join(path, n)));
-  }
-  const scenarios: Scenario[] = [];
-  for (const file of files) {
-    try {
-      scenarios.push(parseScenario(await readFile(file, "utf8"), file));
-    } catch (error) {
-      if (error instanceof ScenarioError) throw new UsageError(error.message.split("\n")[0]!);
-      throw error;
-    }
-  }
-  return scenarios;
-}
 
 function parseInteger(flag: string, text: string): number {
   const value = Number(text);

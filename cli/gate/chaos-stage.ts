@@ -9,6 +9,7 @@ import type { Scenario } from "../../lab/scenario/index.ts";
 import { saveRun } from "../../chaos/artifacts.ts";
 import { acquireServices, ChaosSetupError, type ChaosServices } from "../../chaos/infra/services.ts";
 import { unsupportedOverrides } from "../../chaos/infra/relay-process.ts";
+import { chaosCommand } from "../commands/chaos.ts";
 import { runChaos } from "../../chaos/run.ts";
 import { errorRecord } from "../../lab/fuzz/failure.ts";
 import type { ScenarioFile } from "../scenario-files.ts";
@@ -38,7 +39,7 @@ export async function runChaosStage(files: ScenarioFile[], options: ChaosStageOp
     if (skipped.length > 0) options.warn(`lfcc gate: chaos ${scenario.name}: relay overrides \`lfcc serve\` has no flag for, not applied: ${skipped.join(", ")}`);
     const label = `gate chaos [${index + 1}/${files.length}] ${scenario.name}`;
     options.progress(label);
-    const replayCommand = `lfcc chaos ${file}${options.timeScale === 1 ? "" : ` --time-scale ${options.timeScale}`}`;
+    const replayCommand = chaosCommand(file, undefined, options.timeScale);
     records.push(await runOne(scenario, replayCommand, options, (message) => options.progress(`${label}  ${message}`)));
   }
   return records;

@@ -54,6 +54,7 @@ describe.runIf(chaosAvailable)("lfcc chaos --json against real infrastructure", 
     const failure = JSON.parse(await readFile(record.failureFile, "utf8"));
     expect(failure).toMatchObject({ version: 1, seed: 1, violated: ["noGhostPresence"], mode: "chaos" });
     expect(failure.scenario.name).toBe("chaos-ghost-too-strict");
+    expect(record.replayCommand).toMatch(/^lfcc chaos \S*ghost-too-strict\.yaml/); // a file path a person can run again
     const failureDir = join(out, "failures", "chaos-ghost-too-strict--seed1--chaos");
     const timeline = JSON.parse(await readFile(join(failureDir, "faults.json"), "utf8"));
     expect(timeline).toEqual([expect.objectContaining({ kind: "crash", detail: "SIGKILL relay s2" })]);

@@ -69,7 +69,7 @@ describe("no Redis and no Toxiproxy to run against", () => {
     // A URL in the environment (CI exports a shared TOXIPROXY_URL) would satisfy one of them.
     vi.stubEnv("REDIS_URL", "");
     vi.stubEnv("TOXIPROXY_URL", "");
-    onTestFinished(() => vi.unstubAllEnvs());
+    onTestFinished(() => void vi.unstubAllEnvs());
     const attempt = acquireServices({ redisServerBinary: "/nonexistent/redis-server", toxiproxyServerBinary: "/nonexistent/toxiproxy-server", allowContainers: false });
     await expect(attempt).rejects.toBeInstanceOf(ChaosSetupError);
     await expect(attempt).rejects.toThrow(/apt-get install -y redis-server.*go install github.com\/Shopify\/toxiproxy\/v2\/cmd\/server@latest/);
