@@ -19,6 +19,8 @@ type DeleteSet = ReturnType<typeof Y.createDeleteSetFromStructStore>;
 export class KnownContent {
   /** The doc's delete set, sorted and merged; null until needed after the doc last changed. */
   private deleteSet: DeleteSet | null = null;
+  /** The same as a V1 update with no structs (what SYNC_STEP1 carries); null until needed. */
+  private deleteSetUpdate: Uint8Array | null = null;
 
   constructor(private readonly doc: Y.Doc) {
     doc.on("afterTransaction", this.forget);
@@ -37,12 +39,35 @@ export class KnownContent {
     }
     const incoming = Y.decodeUpdate(update).ds;
     if (incoming.clients.size === 0) return true;
-    const own = (this.deleteSet ??= Y.createDeleteSetFromStructStore(store));
-    return containsDeleteSet(own, incoming);
+    return containsDeleteSet(this.ownDeleteSet(), incoming);
+  }
+
+  /** The doc's whole delete set as a V1 update without structs (a diff against its own state). */
+  deleteSetAsUpdate(): Uint8Array {
+    return (this.deleteSetUpdate ??= Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.doc)));
+  }
+
+  /**
+   * True when a peer with this state vector and delete set (as from deleteSetAsUpdate) already
+   * holds every struct and every deletion of the doc: a sync answer to it would bring nothing.
+   */
+  heldBy(peerStateVector: Uint8Array, peerDeleteSetUpdate: Uint8Array): boolean {
+    const peerState = Y.decodeStateVector(peerStateVector);
+    for (const client of this.doc.store.clients.keys()) {
+      if (Y.getState(this.doc.store, client) > (peerState.get(client) ?? 0)) return false;
+    }
+    // mergeDeleteSets sorts and merges the peer's ranges, which containsDeleteSet relies on.
+    const peerDeleteSet = Y.mergeDeleteSets([Y.decodeUpdate(peerDeleteSetUpdate).ds]);
+    return containsDeleteSet(peerDeleteSet, this.ownDeleteSet());
+  }
+
+  private ownDeleteSet(): DeleteSet {
+    return (this.deleteSet ??= Y.createDeleteSetFromStructStore(this.doc.store));
   }
 
   private readonly forget = (): void => {
     this.deleteSet = null;
+    this.deleteSetUpdate = null;
   };
 }
 
@@ -60,9 +85,9 @@ function startsBeyondState(update: Uint8Array, store: Y.Doc["store"]): boolean {
 }
 
 /**
- * Whether every range of `inner` lies inside `outer`. `outer` comes from
- * createDeleteSetFromStructStore: per client, sorted by clock and maximally merged (consecutive
- * deleted structs form one range), so a contained range lies inside a single outer range.
+ * Whether every range of `inner` lies inside `outer`. `outer` must be sorted by clock and merged
+ * per client (as createDeleteSetFromStructStore and mergeDeleteSets make it), so a contained range
+ * lies inside a single outer range. Touching but unmerged outer ranges only make it answer false.
  */
 export function containsDeleteSet(outer: DeleteSet, inner: DeleteSet): boolean {
   for (const [client, items] of inner.clients) {

@@ -269,6 +269,49 @@ describe("LfccProvider sync", () => {
     expect(last().sent.length).toBe(mark);
   });
 
+  it("with deletions, answers only a peer whose SYNC_STEP1 delete set lacks some of ours", async () => {
+    const { doc, last, welcome } = setup();
+    doc.clientID = 1;
+    doc.getText("t").insert(0, "abcdef");
+    await settle();
+    welcome("c-me");
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+    doc.getText("t").delete(1, 2); // delete-only: the peer's state vector still equals ours
+    const stateVector = toBase64(Y.encodeStateVector(peer));
+    const peerDeleteSet = toBase64(Y.encodeStateAsUpdate(peer, Y.encodeStateVector(peer)));
+
+    for (const payload of [{ stateVector, to: "c-me" }, { stateVector, deleteSet: peerDeleteSet, to: "c-me" }]) {
+      const mark = last().sent.length;
+      last().receive("SYNC_STEP1", payload, "c-peer");
+      const [answer] = last().sent.slice(mark);
+      expect(answer!.type).toBe("CRDT_UPDATE");
+      Y.applyUpdate(peer, fromBase64(answer!.payload.update as string));
+      expect(peer.getText("t").toString()).toBe("adef");
+    }
+
+    const mark = last().sent.length;
+    const heldDeleteSet = toBase64(Y.encodeStateAsUpdate(peer, Y.encodeStateVector(peer)));
+    last().receive("SYNC_STEP1", { stateVector, deleteSet: heldDeleteSet, to: "c-me" }, "c-peer");
+    last().receive("SYNC_STEP1", { stateVector, deleteSet: "not base64 of an update!", to: "c-me" }, "c-peer");
+    expect(last().sent.slice(mark).map((f) => f.type)).toEqual(["CRDT_UPDATE"]); // only the unreadable one
+  });
+
+  it("puts its delete set in SYNC_STEP1, so a peer holding it can tell it needs nothing", async () => {
+    const { doc, last, welcome } = setup();
+    doc.clientID = 1;
+    doc.getText("t").insert(0, "abcdef");
+    doc.getText("t").delete(0, 3);
+    await settle();
+    welcome("c-me");
+    last().receive("SYNC_STEP1", { stateVector: toBase64(Y.encodeStateVector(new Y.Doc())) }, "c-peer");
+    const step1 = last().ofType("SYNC_STEP1").at(-1)!;
+    expect(step1.payload.to).toBe("c-peer");
+    const deleteSet = Y.decodeUpdate(fromBase64(step1.payload.deleteSet as string));
+    expect(deleteSet.structs).toHaveLength(0);
+    expect(Y.equalDeleteSets(deleteSet.ds, Y.createDeleteSetFromStructStore(doc.store))).toBe(true);
+  });
+
   it("sends local edits, applies remote ones without echoing them", async () => {
     const { doc, last, welcome } = setup();
     await settle();

@@ -339,12 +339,34 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
     const to = stringField(payload, "to");
     if (!peer || peer === this.senderId || stateVector === undefined) return;
     if (to !== undefined && to !== this.senderId) return;
-    this.sendUpdate(diffFor(this.doc, stateVector));
-    if (to === undefined) this.send(MessageType.SYNC_STEP1, { stateVector: stateVectorBase64(this.doc), to: peer });
+    if (!this.peerHoldsAll(stateVector, stringField(payload, "deleteSet"))) this.sendUpdate(diffFor(this.doc, stateVector));
+    if (to === undefined) this.send(MessageType.SYNC_STEP1, { ...this.syncStep1Payload(), to: peer });
+  }
+
+  /**
+   * Whether the peer's SYNC_STEP1 shows it holds all our structs and deletions (then our answer,
+   * which always carries our whole delete set, would bring it nothing). Peers that send no
+   * `deleteSet` (or an unreadable one) always get the answer.
+   */
+  private peerHoldsAll(stateVector: string, deleteSet: string | undefined): boolean {
+    if (deleteSet === undefined) return false;
+    try {
+      return this.knownContent.heldBy(decodeBase64(stateVector), decodeBase64(deleteSet));
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * SYNC_STEP1 carries our state vector and, as an optional extension field, our delete set (a
+   * base64 V1 update without structs), so peers that already hold everything need not answer.
+   */
+  private syncStep1Payload(): { stateVector: string; deleteSet: string } {
+    return { stateVector: stateVectorBase64(this.doc), deleteSet: encodeBase64(this.knownContent.deleteSetAsUpdate()) };
   }
 
   private broadcastSyncStep1(): void {
-    this.send(MessageType.SYNC_STEP1, { stateVector: stateVectorBase64(this.doc) });
+    this.send(MessageType.SYNC_STEP1, this.syncStep1Payload());
   }
 
   private scheduleResync(): void {
