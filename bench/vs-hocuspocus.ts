@@ -1,0 +1,237 @@
+/**
+ * lfcc side by side with Hocuspocus 4 (its Redis extension), in ONE run on one real redis-server,
+ * so the ratios come from the same machine state. For each system: two server child processes
+ * sharing that Redis, real providers in this process, and three measurements:
+ *   1. cross-server latency: an edit on server A until a client on server B applied it;
+ *   2. fan-out: one editor on A, K readers spread over A and B, until ALL readers applied it;
+ *   3. memory per idle connection: RSS growth of server A's process after C providers synced one doc.
+ * Same edits (one-character appends to text "t"), same pacing, same client count for both.
+ * The systems run in rounds with alternating order; samples are pooled over rounds.
+ *
+ *   npx tsx bench/vs-hocuspocus.ts [--edits 200] [--pace-ms 15] [--readers 20] [--fanout-edits 100]
+ *                                  [--connections 200] [--rounds 2]
+ *
+ * Not a test: the machine is a noisy 2-core box; read the ratios, not the absolute numbers.
+ */
+import { readFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import WebSocket from "ws";
+import * as Y from "yjs";
+import { startRedisServer } from "../chaos/infra/redis-server.ts";
+import { freePort } from "../chaos/infra/free-port.ts";
+import { spawnServe, startClient, stopChild, waitFor } from "../test/integration/helpers.ts";
+import { summarize, timeEditsUntilApplied, type LatencySummary } from "./cross-server-latency.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    edits: { type: "string", default: "200" },
+    "pace-ms": { type: "string", default: "15" },
+    readers: { type: "string", default: "20" },
+    "fanout-edits": { type: "string", default: "100" },
+    connections: { type: "string", default: "200" },
+    rounds: { type: "string", default: "2" },
+  },
+});
+const config = {
+  edits: Number(flags.edits),
+  /** 15 ms = ~67 edits/s: under lfcc's default 100 msg/s per connection (plus presence frames). */
+  paceMs: Number(flags["pace-ms"]),
+  readers: Number(flags.readers),
+  fanoutEdits: Number(flags["fanout-edits"]),
+  connections: Number(flags.connections),
+  rounds: Number(flags.rounds),
+};
+
+const WARMUP_EDITS = 10;
+
+interface BenchClient {
+  doc: Y.Doc;
+  synced(): boolean;
+  destroy(): void;
+}
+
+interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+interface SystemUnderTest {
+  servers: ServerProcess[];
+  connect(serverIndex: number, docId: string): BenchClient;
+}
+
+type SystemName = "lfcc" | "hocuspocus";
+
+async function startLfcc(redisUrl: string, round: number): Promise<SystemUnderTest> {
+  const servers = await Promise.all(
+    ["a", "b"].map((id) => spawnServe(["--redis", redisUrl, "--server-id", `lfcc-${round}-${id}`, "--log-level", "warn"])),
+  );
+  return {
+    servers,
+    connect(serverIndex, docId) {
+      const client = startClient(`lfcc-${serverIndex}`, servers[serverIndex]!.url, docId);
+      return { doc: client.doc, synced: () => client.provider.synced, destroy: () => client.provider.destroy() };
+    },
+  };
+}
+
+const HOCUSPOCUS_SERVER = fileURLToPath(new URL("./peers/hocuspocus-server.ts", import.meta.url));
+
+async function spawnHocuspocus(redisUrl: string, identifier: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", HOCUSPOCUS_SERVER, String(port), redisUrl, identifier], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  child.stdout!.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+  await waitFor(`hocuspocus ${identifier} listening`, () => {
+    if (child.exitCode !== null) throw new Error(`hocuspocus server exited ${child.exitCode}: ${logs.join("")}`);
+    return logs.some((line) => line.includes("listening"));
+  }, 30_000);
+  return { url: `ws://127.0.0.1:${port}`, child };
+}
+
+async function startHocuspocus(redisUrl: string, round: number): Promise<SystemUnderTest> {
+  const servers = await Promise.all(["a", "b"].map((id) => spawnHocuspocus(redisUrl, `hp-${round}-${id}`)));
+  return {
+    servers,
+    connect(serverIndex, docId) {
+      const doc = new Y.Doc();
+      // One socket per provider (what `url` would do), built here because Node needs the `ws` polyfill.
+      const socket = new HocuspocusProviderWebsocket({ url: servers[serverIndex]!.url, WebSocketPolyfill: WebSocket });
+      const provider = new HocuspocusProvider({ websocketProvider: socket, name: docId, document: doc });
+      provider.attach();
+      return {
+        doc,
+        synced: () => provider.isSynced,
+        destroy: () => {
+          provider.destroy();
+          socket.destroy();
+        },
+      };
+    },
+  };
+}
+
+async function connectAll(system: SystemUnderTest, docId: string, serverIndexes: number[]): Promise<BenchClient[]> {
+  const clients = serverIndexes.map((index) => system.connect(index, docId));
+  await waitFor(`${clients.length} clients synced on ${docId}`, () => clients.every((c) => c.synced()), 60_000);
+  return clients;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident set size of a process, from /proc (Linux): the same yardstick for both servers. */
+function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  if (!line) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+/** Median of a few samples a little apart: one sample can land mid-GC. */
+async function settledRss(pid: number): Promise<number> {
+  await sleep(1500);
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    samples.push(rssBytes(pid));
+    await sleep(200);
+  }
+  return samples.sort((x, y) => x - y)[2]!;
+}
+
+interface RoundResult {
+  latencies: number[];
+  fanout: number[];
+  bytesPerConnection: number;
+}
+
+async function measure(system: SystemUnderTest, round: number): Promise<RoundResult> {
+  const [a, b] = await connectAll(system, `latency-${round}`, [0, 1]);
+  // Warm-up edits, not recorded: the first ones pay for JIT and lazy subscriptions on both sides.
+  await timeEditsUntilApplied(a!.doc, [b!.doc], WARMUP_EDITS, config.paceMs);
+  const latencies = await timeEditsUntilApplied(a!.doc, [b!.doc], config.edits, config.paceMs);
+  a!.destroy();
+  b!.destroy();
+
+  const readerServers = Array.from({ length: config.readers }, (_, i) => i % 2);
+  const [editor, ...readers] = await connectAll(system, `fanout-${round}`, [0, ...readerServers]);
+  const fanout = await timeEditsUntilApplied(editor!.doc, readers.map((r) => r.doc), config.fanoutEdits, config.paceMs);
+  [editor!, ...readers].forEach((c) => c.destroy());
+
+  const pid = system.servers[0]!.child.pid!;
+  const before = await settledRss(pid);
+  const idle = await connectAll(system, `memory-${round}`, Array.from({ length: config.connections }, () => 0));
+  const after = await settledRss(pid);
+  idle.forEach((c) => c.destroy());
+  return { latencies, fanout, bytesPerConnection: (after - before) / config.connections };
+}
+
+const STARTERS: Record<SystemName, (redisUrl: string, round: number) => Promise<SystemUnderTest>> = {
+  lfcc: startLfcc,
+  hocuspocus: startHocuspocus,
+};
+
+async function runOne(name: SystemName, redisUrl: string, round: number): Promise<RoundResult> {
+  const system = await STARTERS[name](redisUrl, round);
+  try {
+    return await measure(system, round);
+  } finally {
+    await Promise.all(system.servers.map((s) => stopChild(s.child)));
+  }
+}
+
+interface SystemResult {
+  latency: LatencySummary;
+  fanout: LatencySummary;
+  bytesPerConnection: number;
+}
+
+function pool(rounds: RoundResult[]): SystemResult {
+  return {
+    latency: summarize(rounds.flatMap((r) => r.latencies)),
+    fanout: summarize(rounds.flatMap((r) => r.fanout)),
+    bytesPerConnection: Math.round(rounds.reduce((sum, r) => sum + r.bytesPerConnection, 0) / rounds.length),
+  };
+}
+
+function printTable(lfcc: SystemResult, hp: SystemResult): void {
+  const rows: Array<[string, number, number]> = [
+    ["cross-server median ms", lfcc.latency.medianMs, hp.latency.medianMs],
+    ["cross-server p90 ms", lfcc.latency.p90Ms, hp.latency.p90Ms],
+    ["cross-server p99 ms", lfcc.latency.p99Ms, hp.latency.p99Ms],
+    [`fan-out to ${config.readers} median ms`, lfcc.fanout.medianMs, hp.fanout.medianMs],
+    [`fan-out to ${config.readers} p90 ms`, lfcc.fanout.p90Ms, hp.fanout.p90Ms],
+    [`fan-out to ${config.readers} p99 ms`, lfcc.fanout.p99Ms, hp.fanout.p99Ms],
+    ["RSS KiB per idle connection", lfcc.bytesPerConnection / 1024, hp.bytesPerConnection / 1024],
+  ];
+  const cell = (value: string, width: number) => value.padStart(width);
+  console.log(`${"metric".padEnd(30)}${cell("lfcc", 10)}${cell("hocuspocus", 12)}${cell("lfcc/hp", 10)}`);
+  for (const [metric, mine, theirs] of rows) {
+    const ratio = theirs === 0 ? "n/a" : (mine / theirs).toFixed(2);
+    console.log(`${metric.padEnd(30)}${cell(mine.toFixed(2), 10)}${cell(theirs.toFixed(2), 12)}${cell(ratio, 10)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const redis = await startRedisServer();
+  const results: Record<SystemName, RoundResult[]> = { lfcc: [], hocuspocus: [] };
+  try {
+    for (let round = 0; round < config.rounds; round++) {
+      // Alternate who goes first: whatever the machine does in a round hits both systems.
+      const order: SystemName[] = round % 2 === 0 ? ["lfcc", "hocuspocus"] : ["hocuspocus", "lfcc"];
+      for (const name of order) results[name].push(await runOne(name, redis.url, round));
+    }
+  } finally {
+    await redis.stop();
+  }
+  const lfcc = pool(results.lfcc);
+  const hocuspocus = pool(results.hocuspocus);
+  printTable(lfcc, hocuspocus);
+  console.log(JSON.stringify({ bench: "vs-hocuspocus", config, lfcc, hocuspocus }));
+}
+
+await main();
