@@ -2,20 +2,12 @@
  * Collects what the run observed (lab/observations.ts, read by the checkers) and the counters
  * the run record reports. Hosts call it; it never schedules anything itself.
  *
- * Deliveries and delivery latency: an edit that adds content advances its author's clock in the
- * Yjs state vector, so a replica has received it once its state vector reaches the edit's clock.
- * After every remote update a replica applies, the observer moves per-(replica, author) cursors
- * over the author's edits: each step is one delivery, with latency = now - edit time. Edits that
- * only delete (no new clock) are counted as edits but not tracked for delivery.
+ * Deliveries and delivery latency are measured by lab/deliveries.ts (shared with `lfcc chaos`).
  */
-import * as Y from "yjs";
+import type * as Y from "yjs";
+import { DeliveryTracker } from "../../lab/deliveries.ts";
 import type { EditObservation, LeaveObservation, QueueSample, ReplicaSample, SessionObservation } from "../../lab/observations.ts";
 import type { RelayEvent } from "../../relay/events.ts";
-
-interface TrackedEdit {
-  tMs: number;
-  clockEnd: number;
-}
 
 export class ObservationLog {
   readonly edits: EditObservation[] = [];
@@ -26,7 +18,6 @@ export class ObservationLog {
   readonly replicaSamples: ReplicaSample[] = [];
 
   readonly counters = {
-    deliveries: 0,
     crossServerMessages: 0,
     queuedMax: 0,
     dropped: 0,
@@ -38,50 +29,24 @@ export class ObservationLog {
   /** Current outage-queue depth per server (messages), for the time series. */
   readonly queueDepth = new Map<string, number>();
   readonly queueBound = new Map<string, number>();
-  /** Delivery latencies since the last time-series sample. */
-  windowLatenciesMs: number[] = [];
+  /** Deliveries and their latencies (count, per-sample-window quantiles). */
+  readonly deliveries: DeliveryTracker;
 
-  /** author Yjs clientID -> its content-adding edits in order. */
-  private readonly trackedEdits = new Map<number, TrackedEdit[]>();
-  /** replica name -> author clientID -> index of the next undelivered edit. */
-  private readonly cursors = new Map<string, Map<number, number>>();
-  /** docId -> author clientIDs writing to it. */
-  private readonly authorsByDoc = new Map<string, number[]>();
-
-  constructor(private readonly nowMs: () => number) {}
+  constructor(private readonly nowMs: () => number) {
+    this.deliveries = new DeliveryTracker(nowMs);
+  }
 
   addReplica(client: string, docId: string, clientID: number): void {
-    const authors = this.authorsByDoc.get(docId) ?? [];
-    // A newcomer is not owed a delivery time for edits made before it existed.
-    const cursor = new Map<number, number>();
-    for (const author of authors) cursor.set(author, this.trackedEdits.get(author)?.length ?? 0);
-    this.cursors.set(client, cursor);
-    authors.push(clientID);
-    this.authorsByDoc.set(docId, authors);
-    this.trackedEdits.set(clientID, []);
+    this.deliveries.addReplica(client, docId, clientID);
   }
 
   localEdit(client: string, docId: string, doc: Y.Doc, update: Uint8Array): void {
     this.edits.push({ tMs: this.nowMs(), client, docId, update });
-    const tracked = this.trackedEdits.get(doc.clientID)!;
-    const clockEnd = Y.getState(doc.store, doc.clientID);
-    if (clockEnd > (tracked.at(-1)?.clockEnd ?? 0)) tracked.push({ tMs: this.nowMs(), clockEnd });
+    this.deliveries.localEdit(doc);
   }
 
   remoteApplied(client: string, docId: string, doc: Y.Doc): void {
-    const cursor = this.cursors.get(client)!;
-    for (const author of this.authorsByDoc.get(docId) ?? []) {
-      if (author === doc.clientID) continue;
-      const edits = this.trackedEdits.get(author)!;
-      const have = Y.getState(doc.store, author);
-      let next = cursor.get(author) ?? 0;
-      while (next < edits.length && edits[next].clockEnd <= have) {
-        this.windowLatenciesMs.push(this.nowMs() - edits[next].tMs);
-        this.counters.deliveries++;
-        next++;
-      }
-      cursor.set(author, next);
-    }
+    this.deliveries.remoteApplied(client, docId, doc);
   }
 
   sessionStarted(session: Omit<SessionObservation, "startMs" | "endMs" | "endReason">, isReconnect: boolean): SessionObservation {

@@ -81,7 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     invariants: [...invariants, ...errorInvariant(world)],
     metrics: {
       edits: observations.edits.length,
-      deliveries: counters.deliveries,
+      deliveries: world.observer.deliveries.count,
       crossServerMessages: counters.crossServerMessages,
       queuedMax: counters.queuedMax,
       dropped: counters.dropped,

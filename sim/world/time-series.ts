@@ -3,6 +3,7 @@
  * period: queue depth per server, divergence per doc (distinct digests in the latest replica sample), connected
  * clients, cumulative reconnects and snapshot fallbacks, delivery-latency quantiles per window.
  */
+import { pushLatencyWindow } from "../../lab/deliveries.ts";
 import type { TimeSeries } from "../../lab/record.ts";
 import type { SimWorld } from "./world.ts";
 
@@ -36,17 +37,6 @@ export class TimeSeriesRecorder {
     s.connectedClients.push([...this.world.clients.values()].filter((c) => c.isConnected).length);
     s.reconnects.push(observer.counters.reconnects);
     s.snapshotFallbacks.push(observer.counters.snapshotFallbacks);
-    const window = observer.windowLatenciesMs.sort((a, b) => a - b);
-    observer.windowLatenciesMs = [];
-    s.deliveryLatencyMs.p50.push(quantile(window, 0.5));
-    s.deliveryLatencyMs.p90.push(quantile(window, 0.9));
-    s.deliveryLatencyMs.p99.push(quantile(window, 0.99));
-    s.deliveryLatencyMs.max.push(window.at(-1) ?? 0);
+    pushLatencyWindow(s.deliveryLatencyMs, observer.deliveries.takeWindow());
   }
-}
-
-/** Nearest-rank quantile of sorted values; 0 for an empty window. */
-export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
