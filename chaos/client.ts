@@ -8,6 +8,7 @@ import { replicaDigest } from "../sim/world/digest.ts";
 import type { Random } from "../relay/ports.ts";
 import type { WelcomePayload } from "../relay/protocol/messages.ts";
 import type { EditObservation, LeaveObservation, SessionObservation } from "../lab/observations.ts";
+import type { DeliveryTracker } from "../lab/deliveries.ts";
 
 export interface ChaosClientOptions {
   client: string;
@@ -28,6 +29,8 @@ export interface ObservationSink {
   leaves: LeaveObservation[];
   /** Which peers each client learned of (WELCOME.peers, JOIN, PRESENCE): a LEAVE is owed only to those. */
   peersSeen: LeaveObservation[];
+  /** Deliveries and their latency, counted exactly as the simulator counts them (lab/deliveries.ts). */
+  deliveries: DeliveryTracker;
 }
 
 export class ChaosClient {
@@ -35,7 +38,6 @@ export class ChaosClient {
   readonly provider: LfccProvider;
   /** false once the client left (leave fault): its replica is not judged. */
   live = true;
-  deliveries = 0;
   snapshotFallbacks = 0;
   private session: SessionObservation | null = null;
   private pendingEndReason: string | null = null;
@@ -45,6 +47,7 @@ export class ChaosClient {
     private readonly sink: ObservationSink,
   ) {
     this.doc.clientID = options.random.uint32();
+    sink.deliveries.addReplica(options.client, options.docId, this.doc.clientID);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.provider = new LfccProvider({ url: options.url, docId: options.docId, doc: this.doc, random: options.random });
     this.provider.on("welcome", (welcome) => this.onWelcome(welcome));
@@ -95,10 +98,11 @@ export class ChaosClient {
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === this.provider) {
-      this.deliveries++;
+      this.sink.deliveries.remoteApplied(this.name, this.options.docId, this.doc);
       return;
     }
     this.sink.edits.push({ tMs: this.options.elapsedMs(), client: this.name, docId: this.options.docId, update });
+    this.sink.deliveries.localEdit(this.doc);
   }
 
   private onWelcome(welcome: WelcomePayload): void {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Scenario } from "../lab/scenario/types.ts";
+import { DeliveryTracker } from "../lab/deliveries.ts";
 import type { ObservationSink } from "./client.ts";
 import { ChaosClient } from "./client.ts";
 import type { ChaosWorld } from "./faults.ts";
@@ -20,7 +21,7 @@ export class ChaosCluster implements ChaosWorld {
   readonly relays = new Map<string, RelayProcess>();
   readonly clients = new Map<string, ChaosClient>();
   readonly logs = new RelayLogs();
-  readonly sink: ObservationSink = { edits: [], sessions: [], leaves: [], peersSeen: [] };
+  readonly sink: ObservationSink = { edits: [], sessions: [], leaves: [], peersSeen: [], deliveries: new DeliveryTracker(() => this.elapsedMs()) };
   /** serverId of every incarnation -> scenario server name. */
   private readonly serverIds = new Map<string, string>();
   private readonly incarnations = new Map<string, number>();

@@ -60,7 +60,7 @@ export async function runChaos(original: Scenario, options: ChaosRunOptions = {}
       invariants,
       metrics: {
         edits: observations.obs.edits.length,
-        deliveries: [...cluster.clients.values()].reduce((sum, c) => sum + c.deliveries, 0),
+        deliveries: cluster.sink.deliveries.count,
         crossServerMessages: sampler.total("crossServerMessages"),
         queuedMax: sampler.queuedMax(),
         dropped: sampler.total("dropped"),

@@ -1,10 +1,12 @@
 /**
  * Samples the running cluster on wall time: replica digests per doc (divergence), each relay's
- * outage queue from /metrics, connected clients. Produces the Observations' samples and the
- * record's TimeSeries, and totals relay counters across restarts (a respawned relay starts at 0).
+ * outage queue from /metrics, connected clients, delivery-latency quantiles of the window
+ * (lab/deliveries.ts). Produces the Observations' samples and the record's TimeSeries, and totals
+ * relay counters across restarts (a respawned relay starts at 0).
  */
 import type { QueueSample, ReplicaSample } from "../lab/observations.ts";
 import type { TimeSeries } from "../lab/record.ts";
+import { pushLatencyWindow, type LatencyQuantiles } from "../lab/deliveries.ts";
 import { DEFAULT_RELAY_CONFIG } from "../relay/config.ts";
 import type { ChaosCluster } from "./cluster.ts";
 import { parseRelayStats, type RelayStats } from "./relay-stats.ts";
@@ -39,6 +41,8 @@ export class ClusterSampler {
   /** One sample of everything. Relay reads run in parallel; a dead relay counts as depth 0. */
   async sample(): Promise<void> {
     const tMs = this.cluster.elapsedMs();
+    // The window closes at tMs, like every other column of this sample (the relay reads below take time).
+    const latency = roundedMs(this.cluster.sink.deliveries.takeWindow());
     const depths = await Promise.all(this.cluster.serverNames().map((server) => this.sampleRelay(server, tMs)));
     this.series.tMs.push(Math.round(tMs));
     this.cluster.serverNames().forEach((server, i) => this.series.queueDepth[server]!.push(depths[i]!));
@@ -49,6 +53,7 @@ export class ClusterSampler {
     this.series.connectedClients.push(clients.filter((c) => c.connected).length);
     this.series.reconnects.push(this.reconnects());
     this.series.snapshotFallbacks.push(clients.reduce((sum, c) => sum + c.snapshotFallbacks, 0));
+    pushLatencyWindow(this.series.deliveryLatencyMs, latency);
   }
 
   /** Replica digests of every live client, per doc (disconnected replicas count: they are replicas). */
@@ -96,4 +101,10 @@ export class ClusterSampler {
     });
     return stats.queueMessages;
   }
+}
+
+/** Wall-clock latencies to 0.1 ms: finer digits are noise and bloat the record. */
+function roundedMs(window: LatencyQuantiles): LatencyQuantiles {
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  return { p50: round(window.p50), p90: round(window.p90), p99: round(window.p99), max: round(window.max) };
 }

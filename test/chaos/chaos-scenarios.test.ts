@@ -39,6 +39,12 @@ describe.runIf(chaosAvailable)("lfcc chaos against real infrastructure", () => {
     expect(crashed).toEqual(["c2", "c4"]);
     expect(record.metrics.reconnects).toBeGreaterThanOrEqual(2);
     expect(observations.leaves.some((l) => ["c1", "c3"].includes(l.observer))).toBe(true);
+    // Deliveries and their latency are counted from the real docs, as the simulator counts them.
+    expect(record.metrics.deliveries).toBeGreaterThan(0);
+    const latency = record.timeSeries!.deliveryLatencyMs;
+    expect(latency.p50).toHaveLength(record.timeSeries!.tMs.length);
+    expect(latency.max.some((ms) => ms > 0)).toBe(true);
+    latency.p50.forEach((p50, i) => expect(p50).toBeLessThanOrEqual(latency.p99[i]!));
   });
 
   test("Redis unreachable for 2 s with a 20-message queue: the queue stays bounded, overflows, and every edit still arrives", async () => {
