@@ -4,7 +4,8 @@
  * sharing that Redis, real providers in this process, and three measurements:
  *   1. cross-server latency: an edit on server A until a client on server B applied it;
  *   2. fan-out: one editor on A, K readers spread over A and B, until ALL readers applied it;
- *   3. memory per idle connection: RSS growth of server A's process after C providers synced one doc.
+ *   3. memory per idle connection: heap (after a forced GC, read through the V8 inspector) and RSS
+ *      growth of server A's process after C providers synced one doc.
  * Same edits (one-character appends to text "t"), same pacing, same client count for both.
  * The systems run in rounds with alternating order; samples are pooled over rounds.
  *
@@ -13,7 +14,6 @@
  *
  * Not a test: the machine is a noisy 2-core box; read the ratios, not the absolute numbers.
  */
-import { readFileSync } from "node:fs";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -23,6 +23,7 @@ import * as Y from "yjs";
 import { startRedisServer } from "../chaos/infra/redis-server.ts";
 import { freePort } from "../chaos/infra/free-port.ts";
 import { spawnServe, startClient, stopChild, waitFor } from "../test/integration/helpers.ts";
+import { inspectFlag, memoryAfterGc, type MemoryAfterGc } from "./heap-after-gc.ts";
 import { summarize, timeEditsUntilApplied, type LatencySummary } from "./cross-server-latency.ts";
 
 const { values: flags } = parseArgs({
@@ -56,6 +57,8 @@ interface BenchClient {
 interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** V8 inspector port, used only to read memory after a forced GC. */
+  inspectorPort: number;
 }
 
 interface SystemUnderTest {
@@ -67,7 +70,12 @@ type SystemName = "lfcc" | "hocuspocus";
 
 async function startLfcc(redisUrl: string, round: number): Promise<SystemUnderTest> {
   const servers = await Promise.all(
-    ["a", "b"].map((id) => spawnServe(["--redis", redisUrl, "--server-id", `lfcc-${round}-${id}`, "--log-level", "warn"])),
+    ["a", "b"].map(async (id) => {
+      const inspectorPort = await freePort();
+      const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${inspectFlag(inspectorPort)}`.trim() };
+      const serve = await spawnServe(["--redis", redisUrl, "--server-id", `lfcc-${round}-${id}`, "--log-level", "warn"], env);
+      return { ...serve, inspectorPort };
+    }),
   );
   return {
     servers,
@@ -81,8 +89,8 @@ async function startLfcc(redisUrl: string, round: number): Promise<SystemUnderTe
 const HOCUSPOCUS_SERVER = fileURLToPath(new URL("./peers/hocuspocus-server.ts", import.meta.url));
 
 async function spawnHocuspocus(redisUrl: string, identifier: string): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", HOCUSPOCUS_SERVER, String(port), redisUrl, identifier], {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [inspectFlag(inspectorPort), "--import", "tsx", HOCUSPOCUS_SERVER, String(port), redisUrl, identifier], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
@@ -92,7 +100,7 @@ async function spawnHocuspocus(redisUrl: string, identifier: string): Promise<Se
     if (child.exitCode !== null) throw new Error(`hocuspocus server exited ${child.exitCode}: ${logs.join("")}`);
     return logs.some((line) => line.includes("listening"));
   }, 30_000);
-  return { url: `ws://127.0.0.1:${port}`, child };
+  return { url: `ws://127.0.0.1:${port}`, child, inspectorPort };
 }
 
 async function startHocuspocus(redisUrl: string, round: number): Promise<SystemUnderTest> {
@@ -125,33 +133,23 @@ async function connectAll(system: SystemUnderTest, docId: string, serverIndexes:
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resident set size of a process, from /proc (Linux): the same yardstick for both servers. */
-function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
-  if (!line) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(line.split(/\s+/)[1]) * 1024;
-}
-
-/** Median of a few samples a little apart: one sample can land mid-GC. */
-async function settledRss(pid: number): Promise<number> {
+/** Memory after a full GC, once the new connections' start-up traffic has settled. */
+async function settledMemory(server: ServerProcess): Promise<MemoryAfterGc> {
   await sleep(1500);
-  const samples: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    samples.push(rssBytes(pid));
-    await sleep(200);
-  }
-  return samples.sort((x, y) => x - y)[2]!;
+  return memoryAfterGc(server.inspectorPort);
 }
 
 interface RoundResult {
   latencies: number[];
   fanout: number[];
-  bytesPerConnection: number;
+  heapBytesPerConnection: number;
+  rssBytesPerConnection: number;
 }
 
 async function measure(system: SystemUnderTest, round: number): Promise<RoundResult> {
   const [a, b] = await connectAll(system, `latency-${round}`, [0, 1]);
-  // Warm-up edits, not recorded: the first ones pay for JIT and lazy subscriptions on both sides.
+  // Warm-up edits (here and for fan-out), not recorded: the first ones pay for JIT and for new
+  // docs' Redis subscriptions on both systems (lfcc's first fan-out edit took ~80 ms).
   await timeEditsUntilApplied(a!.doc, [b!.doc], WARMUP_EDITS, config.paceMs);
   const latencies = await timeEditsUntilApplied(a!.doc, [b!.doc], config.edits, config.paceMs);
   a!.destroy();
@@ -159,15 +157,20 @@ async function measure(system: SystemUnderTest, round: number): Promise<RoundRes
 
   const readerServers = Array.from({ length: config.readers }, (_, i) => i % 2);
   const [editor, ...readers] = await connectAll(system, `fanout-${round}`, [0, ...readerServers]);
+  await timeEditsUntilApplied(editor!.doc, readers.map((r) => r.doc), WARMUP_EDITS, config.paceMs);
   const fanout = await timeEditsUntilApplied(editor!.doc, readers.map((r) => r.doc), config.fanoutEdits, config.paceMs);
   [editor!, ...readers].forEach((c) => c.destroy());
 
-  const pid = system.servers[0]!.child.pid!;
-  const before = await settledRss(pid);
+  const before = await settledMemory(system.servers[0]!);
   const idle = await connectAll(system, `memory-${round}`, Array.from({ length: config.connections }, () => 0));
-  const after = await settledRss(pid);
+  const after = await settledMemory(system.servers[0]!);
   idle.forEach((c) => c.destroy());
-  return { latencies, fanout, bytesPerConnection: (after - before) / config.connections };
+  return {
+    latencies,
+    fanout,
+    heapBytesPerConnection: (after.heapUsedBytes - before.heapUsedBytes) / config.connections,
+    rssBytesPerConnection: (after.rssBytes - before.rssBytes) / config.connections,
+  };
 }
 
 const STARTERS: Record<SystemName, (redisUrl: string, round: number) => Promise<SystemUnderTest>> = {
@@ -187,14 +190,18 @@ async function runOne(name: SystemName, redisUrl: string, round: number): Promis
 interface SystemResult {
   latency: LatencySummary;
   fanout: LatencySummary;
-  bytesPerConnection: number;
+  heapBytesPerConnection: number;
+  rssBytesPerConnection: number;
 }
+
+const mean = (values: number[]) => Math.round(values.reduce((sum, v) => sum + v, 0) / values.length);
 
 function pool(rounds: RoundResult[]): SystemResult {
   return {
     latency: summarize(rounds.flatMap((r) => r.latencies)),
     fanout: summarize(rounds.flatMap((r) => r.fanout)),
-    bytesPerConnection: Math.round(rounds.reduce((sum, r) => sum + r.bytesPerConnection, 0) / rounds.length),
+    heapBytesPerConnection: mean(rounds.map((r) => r.heapBytesPerConnection)),
+    rssBytesPerConnection: mean(rounds.map((r) => r.rssBytesPerConnection)),
   };
 }
 
@@ -206,7 +213,8 @@ function printTable(lfcc: SystemResult, hp: SystemResult): void {
     [`fan-out to ${config.readers} median ms`, lfcc.fanout.medianMs, hp.fanout.medianMs],
     [`fan-out to ${config.readers} p90 ms`, lfcc.fanout.p90Ms, hp.fanout.p90Ms],
     [`fan-out to ${config.readers} p99 ms`, lfcc.fanout.p99Ms, hp.fanout.p99Ms],
-    ["RSS KiB per idle connection", lfcc.bytesPerConnection / 1024, hp.bytesPerConnection / 1024],
+    ["heap KiB per idle conn (GC'd)", lfcc.heapBytesPerConnection / 1024, hp.heapBytesPerConnection / 1024],
+    ["RSS KiB per idle conn (GC'd)", lfcc.rssBytesPerConnection / 1024, hp.rssBytesPerConnection / 1024],
   ];
   const cell = (value: string, width: number) => value.padStart(width);
   console.log(`${"metric".padEnd(30)}${cell("lfcc", 10)}${cell("hocuspocus", 12)}${cell("lfcc/hp", 10)}`);
