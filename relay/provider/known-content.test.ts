@@ -69,4 +69,47 @@ describe("KnownContent", () => {
     expect(b.getText("t").toString()).toBe(a.getText("t").toString());
     expect(b.getText("t").toString()).toBe(">text");
   });
+
+  it("answers a peer with the structs past its vector and only the deletions it lacks", () => {
+    const ours = docWith("abcdefgh", 1);
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(ours));
+    ours.getText("t").delete(0, 2); // the peer gets this deletion...
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(ours));
+    ours.getText("t").delete(4, 1); // ...but not this one, nor the insert
+    ours.getText("t").insert(0, "XY");
+    const known = new KnownContent(ours);
+    const peerDeleteSet = Y.encodeStateAsUpdate(peer, Y.encodeStateVector(peer));
+    const answer = known.answerFor(Y.encodeStateVector(peer), peerDeleteSet);
+
+    const decoded = Y.decodeUpdate(answer);
+    expect(decoded.structs.length).toBeGreaterThan(0);
+    expect([...decoded.ds.clients.get(1)!].map((item) => [item.clock, item.len])).toEqual([[6, 1]]);
+    Y.applyUpdate(peer, answer);
+    expect(peer.getText("t").toString()).toBe(ours.getText("t").toString());
+    expect(known.heldBy(Y.encodeStateVector(peer), Y.encodeStateAsUpdate(peer, Y.encodeStateVector(peer)))).toBe(true);
+    expect(known.heldBy(Y.encodeStateVector(new Y.Doc()), peerDeleteSet)).toBe(false);
+  });
+
+  it("answers with a well-formed update while the doc holds pending (not yet integrable) updates", () => {
+    const author = docWith("ab", 1);
+    const ours = new Y.Doc();
+    Y.applyUpdate(ours, Y.encodeStateAsUpdate(author));
+    author.getText("t").insert(2, "cd"); // ours never gets this directly
+    const later = new Y.Doc();
+    later.clientID = 2;
+    Y.applyUpdate(later, Y.encodeStateAsUpdate(author));
+    later.getText("t").insert(4, "Z"); // its origin is "d", which ours lacks
+    later.getText("t").delete(0, 1);
+    Y.applyUpdate(ours, Y.encodeStateAsUpdate(later, Y.encodeStateVector(author)));
+    expect(ours.store.pendingStructs).not.toBeNull();
+    const known = new KnownContent(ours);
+    const peer = new Y.Doc();
+    const answer = known.answerFor(Y.encodeStateVector(peer), new Uint8Array([0, 0]));
+    Y.applyUpdate(peer, answer);
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(author));
+    Y.applyUpdate(ours, Y.encodeStateAsUpdate(author));
+    expect(ours.getText("t").toString()).toBe("bcdZ");
+    expect(peer.getText("t").toString()).toBe("bcdZ");
+  });
 });

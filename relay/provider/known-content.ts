@@ -13,6 +13,7 @@
  */
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
 
 type DeleteSet = ReturnType<typeof Y.createDeleteSetFromStructStore>;
 
@@ -43,9 +44,13 @@ export class KnownContent {
     return true;
   }
 
-  /** The doc's whole delete set as a V1 update without structs (a diff against its own state). */
+  /** The doc's whole delete set (applied deletions only) as a V1 update without structs. */
   deleteSetAsUpdate(): Uint8Array {
-    return (this.deleteSetUpdate ??= Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.doc)));
+    if (this.deleteSetUpdate) return this.deleteSetUpdate;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0); // no struct groups
+    writeDeleteSetV1(encoder, this.ownDeleteSet().clients);
+    return (this.deleteSetUpdate = encoding.toUint8Array(encoder));
   }
 
   /**
@@ -60,6 +65,31 @@ export class KnownContent {
     // mergeDeleteSets sorts and merges the peer's ranges, which containsDeleteSet relies on.
     const peerDeleteSet = Y.mergeDeleteSets([Y.decodeUpdate(peerDeleteSetUpdate).ds]);
     return containsDeleteSet(peerDeleteSet, this.ownDeleteSet());
+  }
+
+  /**
+   * What a peer with this state vector and delete set lacks, as a V1 update: the structs past its
+   * vector and our deleted ranges it does not hold entirely (a whole range is sent even when the
+   * peer holds part of it: a superset is harmless). Empty (2 bytes) when it lacks nothing.
+   */
+  answerFor(peerStateVector: Uint8Array, peerDeleteSetUpdate: Uint8Array): Uint8Array {
+    const peerDeleteSet = Y.mergeDeleteSets([Y.decodeUpdate(peerDeleteSetUpdate).ds]);
+    const diff = Y.encodeStateAsUpdate(this.doc, peerStateVector);
+    // Pending structs or deletions get merged into the diff: its layout is then not the one below.
+    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) return diff;
+    // The diff is [struct groups][our whole delete set]; deleteSetAsUpdate is [0 groups][the same].
+    const ourDeleteSetBytes = this.deleteSetAsUpdate().subarray(1);
+    const structsEnd = diff.length - ourDeleteSetBytes.length;
+    if (structsEnd < 1 || !endsWith(diff, ourDeleteSetBytes)) return diff;
+    const lacking = new Map<number, { clock: number; len: number }[]>();
+    for (const [client, items] of this.ownDeleteSet().clients) {
+      const ranges = items.filter((item) => !containsDeleteSet(peerDeleteSet, singleRange(client, item)));
+      if (ranges.length > 0) lacking.set(client, ranges);
+    }
+    const encoder = encoding.createEncoder();
+    encoding.writeUint8Array(encoder, diff.subarray(0, structsEnd));
+    writeDeleteSetV1(encoder, lacking);
+    return encoding.toUint8Array(encoder);
   }
 
   private ownDeleteSet(): DeleteSet {
@@ -101,6 +131,31 @@ function startsBeyondState(update: Uint8Array, store: Y.Doc["store"]): boolean {
   if (decoding.readVarUint(decoder) === 0) return false;
   const client = decoding.readVarUint(decoder);
   return decoding.readVarUint(decoder) >= Y.getState(store, client);
+}
+
+function singleRange(client: number, item: { clock: number; len: number }): DeleteSet {
+  const deleteSet = Y.createDeleteSet();
+  deleteSet.clients.set(client, [item as never]);
+  return deleteSet;
+}
+
+function endsWith(bytes: Uint8Array, suffix: Uint8Array): boolean {
+  const offset = bytes.length - suffix.length;
+  for (let i = 0; i < suffix.length; i++) if (bytes[offset + i] !== suffix[i]) return false;
+  return true;
+}
+
+/** Yjs's V1 delete set encoding (writeDeleteSet, not exported): clients in descending order. */
+function writeDeleteSetV1(encoder: encoding.Encoder, deleteSet: Map<number, { clock: number; len: number }[]>): void {
+  encoding.writeVarUint(encoder, deleteSet.size);
+  for (const [client, items] of [...deleteSet].sort((a, b) => b[0] - a[0])) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, items.length);
+    for (const item of items) {
+      encoding.writeVarUint(encoder, item.clock);
+      encoding.writeVarUint(encoder, item.len);
+    }
+  }
 }
 
 /**

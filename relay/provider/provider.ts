@@ -339,22 +339,27 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
     const to = stringField(payload, "to");
     if (!peer || peer === this.senderId || stateVector === undefined) return;
     if (to !== undefined && to !== this.senderId) return;
-    if (!this.peerHoldsAll(stateVector, stringField(payload, "deleteSet"))) this.sendUpdate(diffFor(this.doc, stateVector));
+    this.sendUpdate(this.syncAnswer(stateVector, stringField(payload, "deleteSet")));
     if (to === undefined) this.send(MessageType.SYNC_STEP1, { ...this.syncStep1Payload(), to: peer });
   }
 
   /**
-   * Whether the peer's SYNC_STEP1 shows it holds all our structs and deletions (then our answer,
-   * which always carries our whole delete set, would bring it nothing). Peers that send no
-   * `deleteSet` (or an unreadable one) always get the answer.
+   * What a SYNC_STEP1 sender lacks. When it told us its delete set, only the deletions it lacks
+   * (nothing at all when it holds everything); otherwise, or when that field is unreadable, the
+   * plain diff with our whole delete set (deletions do not show in state vectors).
    */
-  private peerHoldsAll(stateVector: string, deleteSet: string | undefined): boolean {
-    if (deleteSet === undefined) return false;
-    try {
-      return this.knownContent.heldBy(decodeBase64(stateVector), decodeBase64(deleteSet));
-    } catch {
-      return false;
+  private syncAnswer(stateVector: string, deleteSet: string | undefined): Uint8Array {
+    if (deleteSet !== undefined) {
+      try {
+        const peerStateVector = decodeBase64(stateVector);
+        const peerDeleteSet = decodeBase64(deleteSet);
+        if (this.knownContent.heldBy(peerStateVector, peerDeleteSet)) return new Uint8Array(0);
+        return this.knownContent.answerFor(peerStateVector, peerDeleteSet);
+      } catch {
+        // fall through to the plain diff
+      }
     }
+    return diffFor(this.doc, stateVector);
   }
 
   /**
