@@ -116,6 +116,12 @@ export interface SyncStep1Payload {
   stateVector: string;
   /** When set, only this client answers. */
   to?: string;
+  /**
+   * Optional: the sender's Yjs delete set (base64, lib0 encoding as in an update). Deletions are
+   * invisible in a state vector; with it a peer that holds nothing new answers nothing, and an
+   * answer carries only the deletions the sender lacks. Without it, peers answer the full diff.
+   */
+  deleteSet?: string;
 }
 
 /**
