@@ -8,24 +8,21 @@
  */
 import { runCheckers } from "../lab/checkers/index.ts";
 import { quiescenceStartMs, type Scenario } from "../lab/scenario/types.ts";
+import { defineScenario } from "../lab/scenario/define.ts";
 import { buildScenarioWorld, runEndMs } from "../sim/index.ts";
 
-export const SPEED_SCENARIO: Scenario = {
+export const SPEED_SCENARIO: Scenario = defineScenario({
   name: "sim-speed-4x16",
   description: "4 servers, 2 docs, 16 clients, 60 s at 2 edits/s per client, with an outage, a crash and a partition",
-  seed: 1,
   durationMs: 60_000,
   topology: { servers: 4, docs: 2, clients: 16 },
-  relay: {},
-  workload: { editsPerSecond: 2, ops: { insertText: 6, deleteText: 2, setMap: 1, presence: 1 } },
-  network: { latency: { baseMs: 2, jitterMs: 3 } },
   faults: [
     { atMs: 10_000, kind: "redisOutage", forMs: 10_000 },
     { atMs: 25_000, kind: "crash", server: "s2", restartAfterMs: 5_000 },
     { atMs: 40_000, kind: "partition", sides: [["s1", "s2", "redis"], ["s3", "s4"]], forMs: 10_000 },
   ],
   expect: { converge: { withinMs: 10_000 }, noDataLoss: true, queueBound: true, noGhostPresence: { withinMs: 15_000 } },
-};
+});
 
 async function settleCostUs(rounds: number): Promise<number> {
   const start = performance.now();

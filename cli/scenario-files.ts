@@ -74,3 +74,17 @@ function pathKind(path: string): "missing" | "file" | "directory" {
     return "missing";
   }
 }
+
+/**
+ * For commands: runs `load` (anything that loads scenario files) and returns its result, or null
+ * after writing every problem to stderr, one self-contained line each (the command exits 2).
+ */
+export function reportingLoadProblems<T>(load: () => T, stderr: { write(text: string): unknown }): T | null {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ScenarioLoadError)) throw error;
+    stderr.write(error.lines.join("\n") + "\n");
+    return null;
+  }
+}

@@ -11,7 +11,7 @@ import { acquireServices, ChaosSetupError, type ChaosServices } from "../../chao
 import { unsupportedOverrides } from "../../chaos/infra/relay-process.ts";
 import { runChaos } from "../../chaos/run.ts";
 import { UsageError } from "../usage-error.ts";
-import { loadScenarioFiles, ScenarioLoadError } from "../scenario-files.ts";
+import { loadScenarioFiles, reportingLoadProblems } from "../scenario-files.ts";
 
 interface ChaosFlags {
   json?: boolean;
@@ -48,14 +48,8 @@ async function runChaosCommand(paths: string[], flags: ChaosFlags): Promise<numb
   const seed = flags.seed === undefined ? undefined : parseInteger("--seed", flags.seed);
   const timeScale = Number(flags.timeScale);
   if (!(timeScale > 0)) throw new UsageError(`--time-scale must be a positive number, got "${flags.timeScale}"`);
-  let files;
-  try {
-    files = loadScenarioFiles(paths);
-  } catch (error) {
-    if (!(error instanceof ScenarioLoadError)) throw error;
-    process.stderr.write(error.lines.join("\n") + "\n");
-    return 2;
-  }
+  const files = reportingLoadProblems(() => loadScenarioFiles(paths), process.stderr);
+  if (files === null) return 2;
   // Progress only for a person at a terminal (CLI.md): on stderr, so stdout stays the results.
   const progress = !flags.json && process.stdout.isTTY ? (m: string) => process.stderr.write(`  ${m}\n`) : undefined;
   const services = await acquire(flags);

@@ -21,7 +21,7 @@ import {
 } from "../gate/settings.ts";
 import { gateSummary, type StageResult } from "../gate/summary.ts";
 import { createProgress, type Progress } from "../progress.ts";
-import { ScenarioLoadError } from "../scenario-files.ts";
+import { reportingLoadProblems } from "../scenario-files.ts";
 import { simulatorRunner, type SimRunner } from "../sim-runs.ts";
 
 export interface GateIo {
@@ -68,14 +68,8 @@ export function registerGate(program: Command): void {
 
 export async function runGateCommand(flags: GateFlags, io: GateIo): Promise<number> {
   const settings = parseGateFlags(flags, io.nowMs());
-  let plan: GatePlan;
-  try {
-    plan = planGate(settings);
-  } catch (error) {
-    if (!(error instanceof ScenarioLoadError)) throw error;
-    io.stderr.write(error.lines.join("\n") + "\n");
-    return 2;
-  }
+  const plan = reportingLoadProblems(() => planGate(settings), io.stderr);
+  if (plan === null) return 2;
   // Before the sim stage: a machine that cannot run chaos says so now, not half an hour later.
   const services = settings.chaos === null ? null : await io.acquireChaos();
   clearPreviousResults(settings.outDir);

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import type { RunRecord } from "../../lab/record.ts";
 import { createProgress } from "../progress.ts";
 import { DEFAULT_OUT_DIR } from "../results-dir.ts";
-import { loadScenarioFiles, ScenarioLoadError } from "../scenario-files.ts";
+import { loadScenarioFiles, reportingLoadProblems } from "../scenario-files.ts";
 import { parseSeedFlags } from "../seeds.ts";
 import { executeRun, recordLine, simulatorRunner, type SimRunner } from "../sim-runs.ts";
 import { summaryTable } from "../summary-table.ts";
@@ -47,14 +47,8 @@ export function registerSim(program: Command): void {
 
 export async function runSimCommand(paths: string[], flags: SimFlags, io: CommandIo): Promise<number> {
   const seeds = parseSeedFlags(flags);
-  let files;
-  try {
-    files = loadScenarioFiles(paths);
-  } catch (error) {
-    if (!(error instanceof ScenarioLoadError)) throw error;
-    io.stderr.write(error.lines.join("\n") + "\n");
-    return 2;
-  }
+  const files = reportingLoadProblems(() => loadScenarioFiles(paths), io.stderr);
+  if (files === null) return 2;
   const runs = files.flatMap(({ file, scenario }) => (seeds ?? [scenario.seed]).map((seed) => ({ file, scenario, seed })));
   const progress = createProgress({ stream: io.stdout, quiet: flags.json });
   const records: RunRecord[] = [];
