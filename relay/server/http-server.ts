@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "../ports.ts";
+import { systemClock } from "../adapters/system.ts";
 import { authorize, secretKey } from "./auth.ts";
 import type { HostedRelay } from "./hosted-relay.ts";
 import { startLivenessChecks, trackLiveness } from "./liveness.ts";
@@ -128,9 +129,9 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
 
 /** Gives the 1001 close handshakes the relay started a moment to finish, then cuts what is left. */
 async function closeStragglers(wss: WebSocketServer, graceMs: number): Promise<void> {
-  const deadline = Date.now() + graceMs;
-  while (wss.clients.size > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  const deadlineMs = systemClock.now() + graceMs;
+  while (wss.clients.size > 0 && systemClock.now() < deadlineMs) {
+    await new Promise<void>((resolve) => systemClock.setTimeout(resolve, 20));
   }
   for (const ws of wss.clients) ws.terminate();
 }

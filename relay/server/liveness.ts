@@ -4,6 +4,7 @@
  * lingering forever. Real server only: the simulator models dead links itself.
  */
 import type { WebSocket, WebSocketServer } from "ws";
+import { systemClock } from "../adapters/system.ts";
 
 const alive = new WeakMap<WebSocket, boolean>();
 
@@ -14,7 +15,7 @@ export function trackLiveness(ws: WebSocket): void {
 
 /** Starts pinging every client of `wss`; returns the function that stops it. */
 export function startLivenessChecks(wss: WebSocketServer, intervalMs: number): () => void {
-  const timer = setInterval(() => {
+  const timer = systemClock.setInterval(() => {
     for (const ws of wss.clients) {
       if (alive.get(ws) === false) {
         ws.terminate();
@@ -28,6 +29,5 @@ export function startLivenessChecks(wss: WebSocketServer, intervalMs: number): (
       }
     }
   }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return () => systemClock.clearInterval(timer);
 }
