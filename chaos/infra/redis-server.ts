@@ -22,14 +22,15 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(options: { binary?: string; port?: number } = {}): Promise<LocalRedis> {
+export async function startRedisServer(options: { binary?: string; port?: number; password?: string } = {}): Promise<LocalRedis> {
   const binary = findBinary(options.binary ?? "redis-server", ["/usr/bin", "/usr/local/bin"]);
   if (!binary) throw new Error(REDIS_INSTALL_HINT);
   const port = options.port ?? (await freePort());
   let child: ChildProcess | null = null;
 
   const start = async () => {
-    child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    const auth = options.password === undefined ? [] : ["--requirepass", options.password];
+    child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...auth], {
       stdio: "ignore",
     });
     await waitForPort(port, 10_000);
@@ -44,7 +45,8 @@ export async function startRedisServer(options: { binary?: string; port?: number
   };
 
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, kill, restart: start, stop: kill };
+  const credentials = options.password === undefined ? "" : `:${encodeURIComponent(options.password)}@`;
+  return { port, url: `redis://${credentials}127.0.0.1:${port}`, kill, restart: start, stop: kill };
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
