@@ -434,7 +434,8 @@ export class StatelessCollabRelay {
   private processFrame(conn: ClientConnection, data: RawFrame): void {
     const bytes = frameBytes(data);
     if (bytes <= this.config.maxFrameBytes && !this.admit(conn, bytes)) return;
-    const result = parseClientFrame(data, { maxFrameBytes: this.config.maxFrameBytes, docId: conn.docId, role: conn.role });
+    const limits = { maxFrameBytes: this.config.maxFrameBytes, docId: conn.docId, role: conn.role };
+    const result = parseClientFrame(data, limits, bytes);
     if (!result.ok) return this.sendError(conn, result.code, result.message);
     const message = result.message;
     switch (message.type) {

@@ -37,11 +37,12 @@ export function frameText(data: RawFrame): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
 }
 
+/** `bytes` may be passed when the caller already measured the frame (the relay does, for rate limits). */
 export function parseClientFrame(
   data: RawFrame,
   limits: { maxFrameBytes: number; docId: string; role: Role },
+  bytes: number = frameBytes(data),
 ): FrameResult {
-  const bytes = frameBytes(data);
   if (bytes > limits.maxFrameBytes) {
     return fail(ErrorCode.TOO_LARGE, `frame of ${bytes} bytes exceeds the limit of ${limits.maxFrameBytes}`);
   }
