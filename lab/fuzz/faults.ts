@@ -62,7 +62,7 @@ const RAW_BY_KIND: Record<FaultKind, () => fc.Arbitrary<RawFields>> = {
       forMs: faultLength(),
     }),
   slowClient: () => fc.record({ client: anyIndex(), forMs: faultLength() }),
-  clockSkew: () => fc.record({ server: anyIndex(), offsetMs: fc.integer({ min: -50, max: 50 }).map((n) => n * TIME_STEP_MS) }),
+  clockSkew: () => fc.record({ server: anyIndex(), offsetMs: stepMs(-MAX_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS) }),
   join: () => fc.record({ count: fc.integer({ min: 1, max: 2 }), doc: fc.option(anyIndex(), { nil: undefined }), server: fc.option(anyIndex(), { nil: undefined }) }),
   leave: () => fc.record({ clients: fc.array(anyIndex(), { minLength: 1, maxLength: 2 }) }),
 };

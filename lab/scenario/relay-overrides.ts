@@ -88,5 +88,3 @@ export function relayToDocument(overrides: RelayOverrides): Record<string, unkno
   }
   return document;
 }
-
-export const RELAY_KEYS = Object.keys(relayShape);
