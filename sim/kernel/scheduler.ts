@@ -48,22 +48,21 @@ export class Scheduler {
     this.dropCancelledHead();
     const top = this.heap[0];
     if (!top) return undefined;
-    const last = this.heap.pop()!;
-    if (this.heap.length > 0) {
-      this.heap[0] = last;
-      this.siftDown(0);
-    }
+    this.removeHead();
     this.nowMs = top.timeMs;
     return top;
   }
 
   private dropCancelledHead(): void {
-    while (this.heap.length > 0 && this.heap[0].cancelled) {
-      const last = this.heap.pop()!;
-      if (this.heap.length > 0) {
-        this.heap[0] = last;
-        this.siftDown(0);
-      }
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.removeHead();
+  }
+
+  /** Standard heap removal: the last element takes the root's place and sinks. */
+  private removeHead(): void {
+    const last = this.heap.pop()!;
+    if (this.heap.length > 0) {
+      this.heap[0] = last;
+      this.siftDown(0);
     }
   }
 
