@@ -11,7 +11,7 @@ import type { SimRandom } from "./kernel/random.ts";
 type OpName = keyof Workload["ops"];
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz ";
 
-/** What an op needs from a client: the same shape as chaos/workload-ops.ts, so both can share it. */
+/** What an op needs from a client: both the simulated client and chaos/client.ts fit, so chaos/workload.ts reuses these ops. */
 export interface WorkloadTarget {
   name: string;
   doc: Y.Doc;

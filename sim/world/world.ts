@@ -1,6 +1,6 @@
 /**
  * The programmatic simulator: build a world (servers, clients, Redis, network), schedule actions
- * and faults at virtual times, run, inspect. The scenario runner (sim/run.ts) is built on it, and
+ * and faults at virtual times, run, inspect. The scenario runner (sim/world/run.ts) is built on it, and
  * tests use it directly:
  *
  *   const world = createWorld({ seed: 1 });
