@@ -7,9 +7,13 @@ export interface RelayConfig {
   /** Identity of this relay process in Redis messages and `/health`. Default: generated. */
   serverId: string;
 
-  /** Batch outgoing Redis publishes per document (one publish per window). Default true. */
+  /**
+   * Batch outgoing Redis publishes per channel: a message on an idle channel is published at once
+   * (leading edge) and what follows inside the window goes as one BATCH (core/publish-batcher.ts).
+   * Default true.
+   */
   enableBatching: boolean;
-  /** How long a batch may wait for more messages before it is published. Default 5 ms. */
+  /** How long the window after a publish collects messages before they go as one BATCH. Default 5 ms. */
   batchWindowMs: number;
   /** A batch is published at once when it holds this many messages. Default 64. */
   batchMaxMessages: number;
