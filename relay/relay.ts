@@ -327,13 +327,12 @@ export class StatelessCollabRelay {
   private onRemoteJoinLeave(message: RoutedMessage): void {
     const { docId, sourceServerId } = message;
     const clientId = message.payload.senderId as string;
-    if (message.type === MessageType.JOIN) {
-      if (this.remotePresence.join(docId, sourceServerId, clientId, this.clock.now())) {
-        this.fanOutLocal(docId, JSON.stringify(envelopeOf(message)), null);
-      }
-    } else if (this.remotePresence.leave(docId, sourceServerId, clientId)) {
-      this.fanOutLocal(docId, JSON.stringify(envelopeOf(message)), null);
-    }
+    // Only news reaches the clients: a JOIN of a known client or a LEAVE of an unknown one is not.
+    const changed =
+      message.type === MessageType.JOIN
+        ? this.remotePresence.join(docId, sourceServerId, clientId, this.clock.now())
+        : this.remotePresence.leave(docId, sourceServerId, clientId);
+    if (changed) this.fanOutLocal(docId, JSON.stringify(envelopeOf(message)), null);
   }
 
   private onRoster(message: RoutedMessage): void {
@@ -393,7 +392,7 @@ export class StatelessCollabRelay {
     this.snapshots.clientGone(conn);
     const clients = this.docs.get(conn.docId);
     if (clients?.delete(conn) && conn.attached) {
-      const leave = reason === undefined ? { senderId: conn.senderId } : { senderId: conn.senderId, reason };
+      const leave = leavePayload(conn.senderId, reason);
       this.fanOutLocal(conn.docId, this.serverFrame(MessageType.LEAVE, conn.docId, leave, conn.senderId), null);
       this.publishLeave(conn, reason);
     }
@@ -415,7 +414,7 @@ export class StatelessCollabRelay {
   }
 
   private publishLeave(conn: ClientConnection, reason: string | undefined): void {
-    const payload = reason === undefined ? { senderId: conn.senderId } : { senderId: conn.senderId, reason };
+    const payload = leavePayload(conn.senderId, reason);
     this.publishRouted(channels.presence(conn.docId), this.routed(MessageType.LEAVE, conn.docId, conn.senderId, payload), {
       queue: true,
       batch: false,
@@ -606,6 +605,11 @@ export class StatelessCollabRelay {
 function envelopeOf(message: RoutedMessage): object {
   const { type, docId, senderId, messageId, ts, payload } = message;
   return { type, docId, senderId, messageId, ts, payload };
+}
+
+/** A LEAVE payload; `reason` is left out when there is none (a plain disconnect). */
+function leavePayload(senderId: string, reason: string | undefined): Record<string, unknown> {
+  return reason === undefined ? { senderId } : { senderId, reason };
 }
 
 function safeClose(ws: RelaySocket, code: number, reason: string): void {
