@@ -63,7 +63,8 @@ export class VirtualRedisConnection implements RedisConnection {
   }
 
   publish(channel: string, message: string): Promise<number> {
-    return this.command({ op: "publish", channel, message }, Buffer.byteLength(message, "utf8"));
+    const bytes = Buffer.byteLength(message, "utf8");
+    return this.command({ op: "publish", channel, message, bytes }, bytes);
   }
 
   async subscribe(channel: string): Promise<void> {

@@ -15,7 +15,8 @@ import type { Endpoint, Network } from "../net/network.ts";
 export const REDIS_NODE = "redis";
 
 export type RedisCommand =
-  | { id: number; op: "publish"; channel: string; message: string }
+  /** `bytes`: the message's UTF-8 size, measured once by the sender (it is also the frame size). */
+  | { id: number; op: "publish"; channel: string; message: string; bytes: number }
   | { id: number; op: "subscribe" | "unsubscribe" | "numsub"; channel: string };
 
 export type RedisReply = { id: number; ok: true; value: number } | { id: number; ok: false; error: string };
@@ -83,7 +84,7 @@ export class VirtualRedis {
   private apply(endpoint: Endpoint, command: RedisCommand): number {
     switch (command.op) {
       case "publish":
-        return this.publish(command.channel, command.message);
+        return this.publish(command.channel, command.message, command.bytes);
       case "subscribe": {
         const set = this.subscribers.get(command.channel) ?? new Set<Endpoint>();
         set.add(endpoint);
@@ -99,12 +100,11 @@ export class VirtualRedis {
     }
   }
 
-  private publish(channel: string, message: string): number {
+  private publish(channel: string, message: string, bytes: number): number {
     this.published++;
     const receivers = this.subscribers.get(channel);
     if (!receivers) return 0;
     const push: RedisPush = { push: "message", channel, message };
-    const bytes = Buffer.byteLength(message, "utf8");
     for (const receiver of receivers) receiver.send(push, bytes);
     this.pushed += receivers.size;
     return receivers.size;
