@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildFailureFile } from "../lab/scenario/index.ts";
-import type { RunRecord } from "../lab/record.ts";
+import { violatedInvariants, type RunRecord } from "../lab/record.ts";
 import type { Scenario } from "../lab/scenario/types.ts";
 
 export function runBaseName(record: Pick<RunRecord, "scenario" | "seed">): string {
@@ -22,10 +22,9 @@ export async function saveRun(outDir: string, record: RunRecord, scenario: Scena
   if (!record.passed) {
     const dir = join(outDir, "failures", runBaseName(record));
     await mkdir(dir, { recursive: true });
-    const violated = record.invariants.filter((r) => !r.passed).map((r) => r.name);
     const failureFile = join(dir, "failure.json");
     // Chaos runs have no trace hash: a replay of this file re-runs the scenario in the simulator.
-    const failure = { ...buildFailureFile(scenario, record.seed, "", violated), mode: "chaos" };
+    const failure = { ...buildFailureFile(scenario, record.seed, "", violatedInvariants(record)), mode: "chaos" };
     await writeFile(failureFile, JSON.stringify(failure, null, 2) + "\n");
     await writeFile(join(dir, "faults.json"), JSON.stringify(record.faults ?? [], null, 2) + "\n");
     for (const [server, lines] of relayLogs) await writeFile(join(dir, `relay-${server}.log`), lines.join("\n") + "\n");

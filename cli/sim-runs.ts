@@ -3,7 +3,7 @@
  * what the run leaves behind — the failure file when an invariant failed, the RunRecord under
  * `--out`, the trace under `--trace` — and fill in `failureFile` / `replayCommand`.
  */
-import type { RunRecord } from "../lab/record.ts";
+import { violatedInvariants, type RunRecord } from "../lab/record.ts";
 import { buildFailureFile, type Scenario } from "../lab/scenario/index.ts";
 import type { RunOptions, RunResult } from "../sim/index.ts";
 import { writeFailureFile, writeRunRecord } from "./results-dir.ts";
@@ -42,8 +42,7 @@ export async function executeRun(runner: SimRunner, request: RunRequest): Promis
   const result = await runner(scenario, { seed, keepTrace: request.tracePath !== undefined, onProgress: request.onProgress });
   let record: RunRecord = { ...result.record, replayCommand: request.replayCommand };
   if (!record.passed) {
-    const violated = record.invariants.filter((invariant) => !invariant.passed).map((invariant) => invariant.name);
-    const failure = buildFailureFile(scenario, seed, record.traceHash ?? "", violated);
+    const failure = buildFailureFile(scenario, seed, record.traceHash ?? "", violatedInvariants(record));
     const failureFile = request.existingFailureFile ?? writeFailureFile(request.failuresDir, failure, scenario.name);
     record = { ...record, failureFile, replayCommand: `lfcc replay ${failureFile}` };
   }
@@ -58,8 +57,4 @@ export async function executeRun(runner: SimRunner, request: RunRequest): Promis
 export function recordLine(record: RunRecord): string {
   const { timeSeries: _omitted, ...line } = record;
   return JSON.stringify(line);
-}
-
-export function violatedNames(record: RunRecord): string[] {
-  return record.invariants.filter((invariant) => !invariant.passed).map((invariant) => invariant.name);
 }

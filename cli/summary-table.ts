@@ -1,6 +1,5 @@
 /** The summary table `lfcc sim` (and `replay`) prints on the terminal: one row per run. */
-import type { RunRecord } from "../lab/record.ts";
-import { violatedNames } from "./sim-runs.ts";
+import { violatedInvariants, type RunRecord } from "../lab/record.ts";
 
 const HEADERS = ["scenario", "seed", "result", "violated", "virtual", "wall", "trace"];
 
@@ -9,7 +8,7 @@ export function summaryTable(records: readonly RunRecord[]): string {
     record.scenario,
     String(record.seed),
     record.passed ? "pass" : "FAIL",
-    violatedNames(record).join(", ") || "-",
+    violatedInvariants(record).join(", ") || "-",
     `${(record.virtualMs / 1000).toFixed(1)}s`,
     `${(record.wallMs / 1000).toFixed(2)}s`,
     record.traceHash?.slice(0, 12) ?? "-",

@@ -87,3 +87,8 @@ export interface FailureFile {
   traceHash: string;
   violated: string[];
 }
+
+/** Names of the invariants a run violated, in record order (failure files, summaries, reports). */
+export function violatedInvariants(record: Pick<RunRecord, "invariants">): string[] {
+  return record.invariants.filter((result) => !result.passed).map((result) => result.name);
+}

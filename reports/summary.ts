@@ -1,5 +1,5 @@
 /** The rows every report format shows: one per (scenario, seed, mode), in a stable order. */
-import type { RunRecord } from "../lab/record.ts";
+import { violatedInvariants, type RunRecord } from "../lab/record.ts";
 import { replayCommand } from "./replay-command.ts";
 
 export interface SummaryRow {
@@ -23,7 +23,7 @@ export function summaryRows(records: readonly RunRecord[]): SummaryRow[] {
     record,
     id: `run-${record.scenario}-${record.seed}-${record.mode}`.replace(/[^\w-]/g, "_"),
     title: `${record.scenario} seed ${record.seed}`,
-    violated: record.invariants.filter((inv) => !inv.passed).map((inv) => inv.name),
+    violated: violatedInvariants(record),
     replay: replayCommand(record),
   }));
 }

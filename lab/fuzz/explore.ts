@@ -11,7 +11,7 @@
  * pass a planted-bug relay through it.
  */
 import fc from "fast-check";
-import type { RunRecord } from "../record.ts";
+import { violatedInvariants, type RunRecord } from "../record.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { scenarioArbitrary } from "./scenario-arbitrary.ts";
 
@@ -115,7 +115,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       scenario: minimal.scenario,
       record: minimal.record,
       error: minimal.error,
-      violated: violatedInvariants(minimal),
+      violated: minimal.record ? violatedInvariants(minimal.record) : ["run-error"],
       shrinkSteps: shrunk.numShrinks,
       // The first shrink-phase run replays the original failure; the rest are shrink candidates.
       shrinkRuns: Math.max(0, counts.shrink - 1),
@@ -134,9 +134,4 @@ async function runSafely(run: ScenarioRunner, scenario: Scenario): Promise<Outco
   } catch (error) {
     return { scenario, record: null, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
-}
-
-function violatedInvariants(outcome: Outcome): string[] {
-  if (!outcome.record) return ["run-error"];
-  return outcome.record.invariants.filter((result) => !result.passed).map((result) => result.name);
 }
