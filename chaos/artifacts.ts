@@ -7,20 +7,18 @@
  *     relay-<sN>.log every relay incarnation's log lines (tagged with its serverId)
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { buildFailureFile } from "../lab/scenario/index.ts";
 import { violatedInvariants, type RunRecord } from "../lab/record.ts";
 import type { Scenario } from "../lab/scenario/types.ts";
+import { runName, runRecordPath } from "../lab/results-layout.ts";
 
-export function runBaseName(record: Pick<RunRecord, "scenario" | "seed">): string {
-  return `${record.scenario}--seed${record.seed}--chaos`;
-}
 
 /** Writes the failure directory (when the run failed) and the run record; returns the record as written. */
 export async function saveRun(outDir: string, record: RunRecord, scenario: Scenario, relayLogs: Array<[string, string[]]>): Promise<RunRecord> {
   let saved = record;
   if (!record.passed) {
-    const dir = join(outDir, "failures", runBaseName(record));
+    const dir = join(outDir, "failures", runName(record));
     await mkdir(dir, { recursive: true });
     const failureFile = join(dir, "failure.json");
     // Chaos runs have no trace hash: a replay of this file re-runs the scenario in the simulator.
@@ -30,7 +28,8 @@ export async function saveRun(outDir: string, record: RunRecord, scenario: Scena
     for (const [server, lines] of relayLogs) await writeFile(join(dir, `relay-${server}.log`), lines.join("\n") + "\n");
     saved = { ...record, failureFile };
   }
-  await mkdir(join(outDir, "runs"), { recursive: true });
-  await writeFile(join(outDir, "runs", `${runBaseName(record)}.json`), JSON.stringify(saved) + "\n");
+  const recordPath = runRecordPath(outDir, record);
+  await mkdir(dirname(recordPath), { recursive: true });
+  await writeFile(recordPath, JSON.stringify(saved) + "\n");
   return saved;
 }

@@ -7,13 +7,12 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FailureFile, RunRecord } from "../lab/record.ts";
+import { runRecordPath } from "../lab/results-layout.ts";
 
 /** Where failure files go when no --out is given. */
 export const DEFAULT_OUT_DIR = "lfcc-out";
 
-export function runRecordPath(outDir: string, record: Pick<RunRecord, "scenario" | "seed" | "mode">): string {
-  return join(outDir, "runs", `${record.scenario}--seed${record.seed}--${record.mode}.json`);
-}
+export { runRecordPath };
 
 export function writeRunRecord(outDir: string, record: RunRecord): string {
   const path = runRecordPath(outDir, record);

@@ -46,7 +46,7 @@ export function registerServe(program: Command): void {
     .option("--heartbeat-interval <duration>", "server roster heartbeat period, e.g. 2s")
     .option("--presence-timeout <duration>", "a silent server's clients are reported LEAVE after this, e.g. 6s")
     .option("--no-batching", "publish every message to Redis at once instead of batching per document")
-    .option("--batch-window <duration>", "how long a per-document batch waits for more messages, e.g. 5ms")
+    .option("--batch-window <duration>", "batching window: an idle channel publishes at once, what follows within the window goes as one batch, e.g. 5ms")
     .option("--relay-config <json>", "any other RelayConfig field (relay/config.ts) as a JSON object, e.g. '{\"maxBufferedBytes\":65536}'; the flags above win")
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error", "silent"]).default("info"))
     .action(async (flags: ServeFlags) => {
