@@ -22,7 +22,14 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(options: { binary?: string; port?: number; password?: string } = {}): Promise<LocalRedis> {
+/** Serve TLS only (`rediss://`), with this certificate; clients are not asked for one. */
+export interface RedisTlsFiles {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+}
+
+export async function startRedisServer(options: { binary?: string; port?: number; password?: string; tls?: RedisTlsFiles } = {}): Promise<LocalRedis> {
   const binary = findBinary(options.binary ?? "redis-server", ["/usr/bin", "/usr/local/bin"]);
   if (!binary) throw new Error(REDIS_INSTALL_HINT);
   const port = options.port ?? (await freePort());
@@ -30,7 +37,8 @@ export async function startRedisServer(options: { binary?: string; port?: number
 
   const start = async () => {
     const auth = options.password === undefined ? [] : ["--requirepass", options.password];
-    child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...auth], {
+    const listen = options.tls === undefined ? ["--port", String(port)] : tlsArgs(port, options.tls);
+    child = spawn(binary, [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...auth], {
       stdio: "ignore",
     });
     await waitForPort(port, 10_000);
@@ -46,7 +54,12 @@ export async function startRedisServer(options: { binary?: string; port?: number
 
   await start();
   const credentials = options.password === undefined ? "" : `:${encodeURIComponent(options.password)}@`;
-  return { port, url: `redis://${credentials}127.0.0.1:${port}`, kill, restart: start, stop: kill };
+  const scheme = options.tls === undefined ? "redis" : "rediss";
+  return { port, url: `${scheme}://${credentials}127.0.0.1:${port}`, kill, restart: start, stop: kill };
+}
+
+function tlsArgs(port: number, tls: RedisTlsFiles): string[] {
+  return ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.certFile, "--tls-key-file", tls.keyFile, "--tls-ca-cert-file", tls.caFile, "--tls-auth-clients", "no"];
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */

@@ -28,6 +28,9 @@ export function ioredisConnector(
   return (role) => new IoredisConnection(makeClient(redisUrl, { ...FAIL_FAST, connectionName: `lfcc-${role}` }));
 }
 
+/** Sockets that already have our catch-all error listener. */
+const absorbing = new WeakSet<object>();
+
 export class IoredisConnection implements RedisConnection {
   private opened = false;
   private closed = false;
@@ -36,7 +39,8 @@ export class IoredisConnection implements RedisConnection {
 
   constructor(private readonly client: Redis) {
     // ioredis emits "error" for every socket error; without a listener Node would crash.
-    client.on("error", () => {});
+    client.on("error", () => this.absorbLaterSocketErrors());
+    client.on("connect", () => this.absorbLaterSocketErrors());
     client.on("message", (channel: string, message: string) => {
       for (const handler of this.messageHandlers) handler(channel, message);
     });
@@ -77,6 +81,20 @@ export class IoredisConnection implements RedisConnection {
 
   onClose(handler: (reason: string) => void): void {
     this.closeHandlers.push(handler);
+  }
+
+  /**
+   * ioredis listens for its socket's errors with `once`, so a second error on one socket goes
+   * unhandled and kills the process: a TLS handshake to a Redis with a certificate we reject
+   * errors twice (our rejection, then the server's alert). Seen here as a crash of `lfcc serve
+   * --redis rediss://...`; upstream calls it wontfix (ioredis PR #962). The bus reconnects with a
+   * fresh connection anyway, so later errors on this socket carry nothing we need.
+   */
+  private absorbLaterSocketErrors(): void {
+    const stream = (this.client as unknown as { stream?: { on(event: "error", fn: () => void): void } }).stream;
+    if (!stream || absorbing.has(stream)) return;
+    absorbing.add(stream);
+    stream.on("error", () => {});
   }
 
   /** Close is reported once, and only for a connection that had opened (port contract). */
