@@ -4,11 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type LocalRedis } from "../../chaos/infra/redis-server.ts";
-import { startClient, startRelay, waitConverged, waitFor, whenSynced, type TestClient, type TestRelay } from "./helpers.ts";
+import { clientPool, startRelay, waitConverged, waitFor, whenSynced, type TestRelay } from "./helpers.ts";
 
 let redis: LocalRedis;
 let relays: TestRelay[] = [];
-const clients: TestClient[] = [];
+const pool = clientPool();
+const client = pool.client;
 
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -17,16 +18,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.provider.destroy();
+  pool.destroyAll();
   await Promise.all(relays.map((r) => r.server.close()));
   await redis?.stop();
 });
-
-function client(name: string, relay: TestRelay, docId: string): TestClient {
-  const created = startClient(name, relay.url, docId);
-  clients.push(created);
-  return created;
-}
 
 describe("two relays over one Redis", () => {
   it("converges concurrent edits made on both servers", async () => {

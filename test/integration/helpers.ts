@@ -65,6 +65,21 @@ export function startClient(name: string, url: string | (() => string), docId: s
   return { name, doc, provider, text: () => doc.getText("t").toString() };
 }
 
+/** Starts clients on relays and remembers them, so one afterAll can destroy them all. */
+export function clientPool() {
+  const started: TestClient[] = [];
+  return {
+    client(name: string, relay: { url: string }, docId: string): TestClient {
+      const created = startClient(name, relay.url, docId);
+      started.push(created);
+      return created;
+    },
+    destroyAll(): void {
+      for (const created of started) created.provider.destroy();
+    },
+  };
+}
+
 export function whenSynced(client: TestClient, timeoutMs = 10_000): Promise<void> {
   return waitFor(`${client.name} synced`, () => client.provider.synced, timeoutMs);
 }

@@ -5,19 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type LocalRedis } from "../../chaos/infra/redis-server.ts";
-import { startClient, startRelay, waitConverged, waitFor, whenSynced, type TestClient, type TestRelay } from "./helpers.ts";
+import { clientPool, startRelay, waitConverged, waitFor, whenSynced, type TestRelay } from "./helpers.ts";
 
 const PASSWORD = "s3cret pass/word";
 let redis: LocalRedis;
 const relays: TestRelay[] = [];
-const clients: TestClient[] = [];
+const pool = clientPool();
+const client = pool.client;
 
 beforeAll(async () => {
   redis = await startRedisServer({ password: PASSWORD });
 });
 
 afterAll(async () => {
-  for (const client of clients) client.provider.destroy();
+  pool.destroyAll();
   await Promise.all(relays.map((r) => r.server.close()));
   await redis?.stop();
 });
@@ -26,12 +27,6 @@ async function relay(redisUrl: string): Promise<TestRelay> {
   const started = await startRelay({ redisUrl });
   relays.push(started);
   return started;
-}
-
-function client(name: string, on: TestRelay, docId: string): TestClient {
-  const created = startClient(name, on.url, docId);
-  clients.push(created);
-  return created;
 }
 
 describe("Redis password in the URL", () => {
