@@ -9,6 +9,15 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { SERVER_REJECTION_REASONS as R, type ServerRejectionReason } from "./rejections.ts";
 
+/**
+ * Sockets, admitted WebSockets and requests still sending their headers together, beyond which Node
+ * drops new TCP connections at once: a flood of half-open sockets cannot use up the process's file
+ * descriptors in the headers-timeout window, and admitted clients keep room for /health scrapes.
+ */
+export function maxSockets(maxConnections: number): number {
+  return maxConnections + Math.max(64, Math.ceil(maxConnections / 10));
+}
+
 /** Node's checking granularity: the deadline is met to within this. */
 export function checkingIntervalMs(headersTimeoutMs: number): number {
   return Math.max(50, Math.min(1000, Math.floor(headersTimeoutMs / 4)));
@@ -16,9 +25,10 @@ export function checkingIntervalMs(headersTimeoutMs: number): number {
 
 export function createLimitedHttpServer(
   handler: RequestListener,
-  headersTimeoutMs: number,
+  limits: { headersTimeoutMs: number; maxConnections: number },
   onRefused: (reason: ServerRejectionReason) => void,
 ): Server {
+  const { headersTimeoutMs } = limits;
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -28,6 +38,8 @@ export function createLimitedHttpServer(
     },
     handler,
   );
+  server.maxConnections = maxSockets(limits.maxConnections);
+  server.on("drop", () => onRefused(R.maxSockets));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     const answer = clientErrorAnswer(error.code);
     if (answer) {

@@ -69,7 +69,7 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxPayloadBytes });
   const httpServer = createLimitedHttpServer(
     (request, response) => void serveHttp(request, response).catch((error: unknown) => contained.record("http-request", error)),
-    limits.headersTimeoutMs,
+    limits,
     (reason) => rejections.count(reason, "upgrade"),
   );
   let stopLiveness: (() => void) | null = null;

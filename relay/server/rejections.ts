@@ -28,6 +28,8 @@ export const SERVER_REJECTION_REASONS = {
   maxConnections: "max-connections",
   /** `--max-connections-per-ip` reached for the peer's address: 503. */
   maxConnectionsPerIp: "max-connections-per-ip",
+  /** TCP connections beyond maxConnections plus headroom (http-limits.ts maxSockets): dropped unanswered. */
+  maxSockets: "max-sockets",
   /** Request headers not complete within the headers timeout: 408, socket destroyed. */
   headerTimeout: "header-timeout",
   /** Missing or invalid docId on the upgrade: 400. */

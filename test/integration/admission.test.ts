@@ -24,9 +24,12 @@ const BIN = fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
 let redis: LocalRedis;
 let guarded: Served; // JWT required, 1 s headers timeout
 let capped: Served; // no auth, at most 3 sockets and 2 per address
+let emptySecretRuns: Promise<Array<{ code: number | null; output: string }>>;
 const opened: WebSocket[] = [];
 
 beforeAll(async () => {
+  // Started first: these processes must refuse to start, and they load while the relays below do.
+  emptySecretRuns = Promise.all([serveExit(["--jwt-secret", ""]), serveExit([], { JWT_SECRET: "" })]);
   redis = await startRedisServer();
   const common = ["--redis", redis.url, "--log-level", "warn"];
   const started = await Promise.allSettled([
@@ -72,13 +75,16 @@ async function serveExit(args: string[], env: Record<string, string> = {}): Prom
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  // A relay that wrongly starts must not outlive the test.
+  const kill = setTimeout(() => child.kill("SIGKILL"), 20_000);
   const [code] = await once(child, "exit");
+  clearTimeout(kill);
   return { code: code as number | null, output };
 }
 
 describe("auth (PROTOCOL.md section 8)", () => {
   it("refuses to start with an empty JWT secret, from the flag or JWT_SECRET: exit 2, one line", async () => {
-    const results = await Promise.all([serveExit(["--jwt-secret", ""]), serveExit([], { JWT_SECRET: "" })]);
+    const results = await emptySecretRuns;
     for (const { code, output } of results) {
       expect(code).toBe(2);
       expect(output.trim().split("\n")).toHaveLength(1);
@@ -174,15 +180,25 @@ describe("headers timeout and malformed requests", () => {
     expect((await upgrade(`${guarded.url}?docId=after&token=${await token({ sub: "ann" })}`)).status).toBe(101);
   });
 
+  it("drops TCP connections beyond the caps plus headroom at once, instead of holding each for the timeout", async () => {
+    const before = await rejected(capped, "max-sockets", "upgrade");
+    // capped: --max-connections 3, so at most 3 + 64 sockets; its headers timeout is the default 10 s.
+    const clients = Array.from({ length: 90 }, () => rawTcp(capped.port, null));
+    await waitFor("the surplus dropped", () => clients.filter((c) => c.state.closed).length >= 90 - 67);
+    const dropped = clients.filter((c) => c.state.closed).length;
+    await waitFor("each drop counted", async () => (await rejected(capped, "max-sockets", "upgrade")) === before + dropped);
+    for (const client of clients) client.socket.destroy();
+  });
+
   it("survives request targets that are not URLs (once a crash of the whole process)", async () => {
     const plain = rawTcp(guarded.port, "GET http://[ HTTP/1.1\r\nHost: relay\r\n\r\n");
-    const asUpgrade = rawTcp(capped.port, "GET http://[ HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+    const asUpgrade = rawTcp(guarded.port, "GET http://[ HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
     await waitFor("both answered", () => /^HTTP\/1\.1 404/.test(plain.state.received) && /^HTTP\/1\.1 400/.test(asUpgrade.state.received));
     plain.socket.destroy();
     asUpgrade.socket.destroy();
     expect(guarded.child.exitCode).toBeNull();
     expect(capped.child.exitCode).toBeNull();
     expect((await getJson(guarded.port, "/health")).status).toBe(200);
-    expect(await rejected(capped, "bad-doc-id", "upgrade")).toBeGreaterThanOrEqual(1);
+    expect(await rejected(guarded, "bad-doc-id", "upgrade")).toBeGreaterThanOrEqual(1);
   });
 });
