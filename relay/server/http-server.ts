@@ -94,7 +94,8 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
 
   function refuse(socket: Duplex, status: number, reason: ServerRejectionReason, detail: string): void {
     rejections.count(reason, "upgrade");
-    logger.info({ status, reason, detail }, "connection refused");
+    // Debug, not info: under a flood one line per refusal would itself fill the disk. /metrics counts them.
+    logger.debug({ status, reason, detail }, "connection refused");
     refuseUpgrade(socket, status, detail);
   }
 
