@@ -1,7 +1,7 @@
 /**
  * `lfcc serve`: one production relay (WebSocket + /health + /metrics on one port), shared/CLI.md.
  * Flags win over env (PORT, HOST, REDIS_URL, POD_NAME, JWT_SECRET, CLUSTER_SECRET); without a
- * Redis URL it runs on the in-memory bus (single server).
+ * Redis URL it runs on the in-memory bus (single server). Admission and auth limits: docs/ADMISSION.md.
  */
 import { Option, type Command } from "commander";
 import { pinoLogger } from "../../relay/adapters/system.ts";
@@ -40,7 +40,7 @@ export function registerServe(program: Command): void {
     .option("--host <host>", "interface to bind (env HOST; default 127.0.0.1)")
     .option("--redis <url>", "Redis URL, redis://[:password@]host:port or rediss:// (env REDIS_URL); none = in-memory bus")
     .option("--server-id <id>", "server id (default server-$POD_NAME, else generated)")
-    .option("--jwt-secret <secret>", "require HS256 JWTs signed with this secret (env JWT_SECRET)")
+    .option("--jwt-secret <secret>", "require HS256 JWTs signed with this secret (env JWT_SECRET); empty is an error, never auth off")
     .option("--cluster-secret <secret>", "sign routed messages with HMAC-SHA256, drop unsigned ones (env CLUSTER_SECRET)")
     .option("--snapshot-timeout <duration>", "how long a snapshot request waits before update:null (default 5s)")
     .option("--queue-max-messages <n>", "Redis outage queue bound by count (default 10000)")
