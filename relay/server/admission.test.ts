@@ -115,6 +115,20 @@ describe("rejection metrics", () => {
   });
 });
 
+describe("contained errors", () => {
+  it("counts every throw but logs only the first ten, then powers of two", () => {
+    const lines: number[] = [];
+    const logger = { ...silentLogger, error: (obj: object) => lines.push((obj as { count: number }).count) };
+    const contained = new ContainedErrors(logger);
+    const explode = contained.wrap("ws-message", () => {
+      throw new Error("boom");
+    });
+    for (let i = 0; i < 1000; i++) explode();
+    expect(contained.all()).toEqual([{ callback: "ws-message", count: 1000 }]);
+    expect(lines).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 32, 64, 128, 256, 512]);
+  });
+});
+
 describe("headers timeout checking", () => {
   it("checks often enough that the deadline holds to a quarter of it, at most a second", () => {
     expect(checkingIntervalMs(10_000)).toBe(1000);

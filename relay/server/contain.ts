@@ -24,9 +24,12 @@ export class ContainedErrors {
 
   /** For promise chains: `.catch((error) => contained.record("upgrade", error))`. */
   record(callback: string, error: unknown): void {
-    this.counts.set(callback, (this.counts.get(callback) ?? 0) + 1);
+    const count = (this.counts.get(callback) ?? 0) + 1;
+    this.counts.set(callback, count);
+    if (!worthLogging(count)) return;
     try {
-      this.logger.error({ callback, err: error instanceof Error ? (error.stack ?? error.message) : String(error) }, "contained a callback error");
+      const err = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.logger.error({ callback, count, err }, "contained a callback error");
     } catch {
       // A logger that throws must not turn containment into the crash it prevents.
     }
@@ -35,4 +38,12 @@ export class ContainedErrors {
   all(): Array<{ callback: string; count: number }> {
     return [...this.counts].map(([callback, count]) => ({ callback, count }));
   }
+}
+
+/**
+ * The first ten of each callback, then the 16th, 32nd, 64th...: if a client can trigger the throw
+ * at will, the log grows with the logarithm of its effort, not one stack trace per frame.
+ */
+function worthLogging(count: number): boolean {
+  return count <= 10 || (count & (count - 1)) === 0;
 }
