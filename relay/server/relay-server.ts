@@ -69,6 +69,7 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
     pingIntervalMs,
     admission: { maxConnections, maxConnectionsPerIp, headersTimeoutMs },
     rejections,
+    clock: relayOptions?.ports?.clock, // token expiry runs on the relay's clock
     newClientId: () => generateClientId(),
     wsMaxPayloadBytes: maxFrameBytes * 4 + 64 * 1024,
   });
