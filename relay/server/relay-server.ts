@@ -13,6 +13,7 @@ import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../config.ts";
 import { pinoLogger } from "../adapters/system.ts";
 import type { Logger } from "../ports.ts";
 import { createRelayHost } from "./http-server.ts";
+import { warnWhenRedisUnreachable } from "./redis-startup-warning.ts";
 
 export interface RelayServerOptions extends Partial<RelayConfig> {
   /** `redis://[:password@]host:port` or `rediss://`; absent: the in-memory bus (single server). */
@@ -44,7 +45,7 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
     ...config,
     ...relayOptions,
     redisAdapter: redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),
-    ports: { logger, ...relayOptions?.ports },
+    ports: { logger: redisUrl ? warnWhenRedisUnreachable(logger, redisUrl) : logger, ...relayOptions?.ports },
   });
   const maxFrameBytes = config.maxFrameBytes ?? DEFAULT_RELAY_CONFIG.maxFrameBytes;
   const host = createRelayHost({
