@@ -37,6 +37,7 @@ import type { RelayEvent, RelayStats } from "./events.ts";
 import { generateServerId } from "./ids.ts";
 import type { Clock, Logger, Random, RelayPorts, RelaySocket, TimerHandle } from "./ports.ts";
 import type { RawFrame } from "./protocol/client-frame.ts";
+import { redisMode, type RedisMode } from "./bus/redis-mode.ts";
 import {
   channels,
   CloseCode,
@@ -66,7 +67,8 @@ export interface RelayHealth {
   ok: boolean;
   status: "healthy" | "degraded";
   serverId: string;
-  redis: { connected: boolean; activeSubscriptions: number };
+  /** `connected` is true only over a live Redis link: never for mode "memory" (there is no Redis). */
+  redis: { mode: RedisMode; connected: boolean; activeSubscriptions: number };
   connections: number;
   documents: number;
 }
@@ -188,12 +190,13 @@ export class StatelessCollabRelay {
   }
 
   health(): RelayHealth {
-    const connected = this.bus.isConnected();
+    const mode = redisMode(this.bus);
+    const connected = mode !== "memory" && this.bus.isConnected();
     return {
       ok: true,
-      status: connected ? "healthy" : "degraded",
+      status: connected || mode === "memory" ? "healthy" : "degraded",
       serverId: this.serverId,
-      redis: { connected, activeSubscriptions: this.bus.activeSubscriptions() },
+      redis: { mode, connected, activeSubscriptions: this.bus.activeSubscriptions() },
       connections: this.connections.size,
       documents: this.docs.size,
     };

@@ -15,6 +15,7 @@ import type { Logger } from "../ports.ts";
 import { createRelayHost } from "./http-server.ts";
 import { RejectionTally } from "./rejections.ts";
 import { secretKey } from "./auth.ts";
+import { warnWhenRedisUnreachable } from "./redis-startup-warning.ts";
 
 /**
  * Relay config, plus the host's admission limits (`maxConnections`, `maxConnectionsPerIp`,
@@ -59,7 +60,7 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
     ...relayOptions,
     onEvent: rejections.relayListener(relayOptions?.onEvent),
     redisAdapter: redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),
-    ports: { logger, ...relayOptions?.ports },
+    ports: { logger: redisUrl ? warnWhenRedisUnreachable(logger, redisUrl) : logger, ...relayOptions?.ports },
   });
   const maxFrameBytes = config.maxFrameBytes ?? DEFAULT_RELAY_CONFIG.maxFrameBytes;
   const host = createRelayHost({
