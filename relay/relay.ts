@@ -318,6 +318,7 @@ export class StatelessCollabRelay {
     if (type === MessageType.JOIN || type === MessageType.LEAVE) return this.onRemoteJoinLeave(message);
     if (type === MessageType.SNAPSHOT_REQUEST) return this.snapshots.requestFromServer(docId, payload, message.senderId);
     if (type === MessageType.SNAPSHOT_RESPONSE) return this.snapshots.responseFromServer(payload);
+    if (type === MessageType.PRESENCE) this.remotePresence.presenceSeen(docId, message.sourceServerId, message.senderId, this.clock.now());
     const frame = JSON.stringify(envelopeOf(message));
     const to = type === MessageType.SYNC_STEP1 ? payload.to : undefined;
     if (typeof to === "string") this.sendToClientId(docId, to, frame);
