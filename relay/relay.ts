@@ -14,7 +14,7 @@
 import { cryptoRandom, defaultRelayLogger, systemClock } from "./adapters/system.ts";
 import { createInMemoryMessageBus } from "./bus/in-memory-bus.ts";
 import { DedupWindow, type DedupFilter } from "./bus/dedup-window.ts";
-import type { BusEvent, MessageBus } from "./bus/message-bus.ts";
+import type { BusEvent, BusTopology, MessageBus } from "./bus/message-bus.ts";
 import type { OutageQueue, QueueLimits } from "./bus/outage-queue.ts";
 import { channelMatches, decodeRouted, encodeRouted, RoutedType } from "./bus/routed.ts";
 import { resolveRelayConfig, type RelayConfig } from "./config.ts";
@@ -58,7 +58,8 @@ export interface RelayHealth {
   ok: boolean;
   status: "healthy" | "degraded";
   serverId: string;
-  redis: { connected: boolean; activeSubscriptions: number };
+  /** In cluster mode also `mode: "cluster"`, `nodes`, `reachableNodes` (PROTOCOL.md section 10). */
+  redis: { connected: boolean; activeSubscriptions: number } & Partial<BusTopology>;
   connections: number;
   documents: number;
 }
@@ -194,7 +195,7 @@ export class StatelessCollabRelay {
       ok: true,
       status: connected ? "healthy" : "degraded",
       serverId: this.serverId,
-      redis: { connected, activeSubscriptions: this.bus.activeSubscriptions() },
+      redis: { connected, activeSubscriptions: this.bus.activeSubscriptions(), ...this.bus.topology?.() },
       connections: this.connections.size,
       documents: this.docs.size,
     };
@@ -214,13 +215,18 @@ export class StatelessCollabRelay {
     this.sendFrame(requester, this.serverFrame(MessageType.SNAPSHOT_RESPONSE, requester.docId, payload));
   }
 
-  /** Redis came back: whatever pub/sub lost meanwhile is recovered by a state-vector exchange. */
-  protected resyncAfterReconnect(): void {
-    for (const docId of this.docs.keys()) {
+  /**
+   * Redis came back: whatever pub/sub lost meanwhile is recovered by a state-vector exchange.
+   * `docIds`: only these (a cluster shard came back: only its documents missed anything).
+   */
+  protected resyncAfterReconnect(docIds: Iterable<string> = this.docs.keys()): void {
+    let resynced = 0;
+    for (const docId of docIds) {
+      resynced++;
       this.fanOutLocal(docId, this.serverFrame(MessageType.RESYNC, docId, {}), null);
       this.publishRouted(channels.doc(docId), this.routed(MessageType.RESYNC, docId, SERVER_SENDER, {}), { queue: false, batch: false });
     }
-    this.emit({ type: "resync", docs: this.docs.size });
+    this.emit({ type: "resync", docs: resynced });
   }
 
   /** Remote servers whose rosters went stale are presumed crashed: their clients LEAVE. */
@@ -262,23 +268,25 @@ export class StatelessCollabRelay {
       this.emit(event);
     } else {
       this.emit({ type: "bus-status", connected: event.connected });
-      if (event.connected) this.onBusConnected(event.resumed);
+      if (event.connected) this.onBusConnected(event.resumed, event.scope);
     }
   }
 
-  private onBusConnected(resumed: boolean): void {
+  private onBusConnected(resumed: boolean, scope: ((channel: string) => boolean) | undefined): void {
     // Our roster goes out asking every server for theirs; a roster about to expire gets one
     // heartbeat to answer, so a live server that missed a beat while we were away is not dropped.
     this.remotePresence.allowAnswerWithin(this.clock.now(), this.config.presenceTimeoutMs, this.config.heartbeatIntervalMs);
-    for (const docId of this.docs.keys()) this.publishRoster(docId, true);
+    // A cluster shard that came back concerns only the documents whose channels it carries.
+    const docIds = [...this.docs.keys()].filter((docId) => !scope || scope(channels.doc(docId)));
+    for (const docId of docIds) this.publishRoster(docId, true);
     if (resumed) this.counters.reconnects++;
     // A first connect matters too when clients were already attached (Redis was unreachable at
     // start-up): their edits may have overflowed the queue or been flushed before peers subscribed.
-    if (resumed || this.docs.size > 0) this.resyncAfterReconnect();
+    if (resumed || docIds.length > 0) this.resyncAfterReconnect(docIds);
   }
 
   private heartbeat(): void {
-    if (this.bus.isConnected()) for (const docId of this.docs.keys()) this.publishRoster(docId, false);
+    for (const docId of this.docs.keys()) if (this.bus.isConnected(channels.presence(docId))) this.publishRoster(docId, false);
     // Expiry runs even while our own Redis link is down. A remote client we have not heard of for
     // presenceTimeoutMs is unreachable from here whatever the cause, and only this keeps the ghost
     // bound (PROTOCOL.md section 5: LEAVE within 15 s) when a peer departs during our outage: the
@@ -550,7 +558,7 @@ export class StatelessCollabRelay {
 
   /** One BATCH publish while Redis is up; single publishes while down so the queue counts messages. */
   private publishBatch(channel: string, docId: string, messages: RoutedMessage[]): void {
-    if (messages.length === 1 || !this.bus.isConnected()) {
+    if (messages.length === 1 || !this.bus.isConnected(channel)) {
       for (const message of messages) this.publishRouted(channel, message, { queue: true, batch: false });
       return;
     }
@@ -587,7 +595,7 @@ export class StatelessCollabRelay {
         this.sendFrame(source, this.serverFrame(MessageType.SNAPSHOT_REQUEST, source.docId, payload, forSenderId));
       },
       answerRequester: (requester: ClientConnection, payload: SnapshotResponsePayload) => this.deliverSnapshotResponse(requester, payload),
-      busConnected: () => this.bus.isConnected(),
+      busConnected: (docId: string) => this.bus.isConnected(channels.doc(docId)),
       otherServersOnDoc: (docId: string) => this.bus.numsub(channels.doc(docId)),
       publishRequest: (docId: string, payload: Record<string, unknown>, forSenderId: string) =>
         this.publishRouted(channels.doc(docId), this.routed(MessageType.SNAPSHOT_REQUEST, docId, forSenderId, payload), { queue: false, batch: false }),

@@ -12,11 +12,16 @@ import { generateClientId } from "../ids.ts";
 import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../config.ts";
 import { pinoLogger } from "../adapters/system.ts";
 import type { Logger } from "../ports.ts";
+import type { NatMap } from "../adapters/ioredis-cluster.ts";
 import { createRelayHost } from "./http-server.ts";
 
 export interface RelayServerOptions extends Partial<RelayConfig> {
   /** `redis://[:password@]host:port` or `rediss://`; absent: the in-memory bus (single server). */
   redisUrl?: string;
+  /** Redis Cluster seeds `host:port[,host:port...]`: sharded pub/sub (PROTOCOL.md section 10); wins over `redisUrl`. */
+  redisClusterNodes?: string;
+  /** Cluster node address -> address to dial (e.g. one proxy per node in the chaos lab). */
+  redisNatMap?: NatMap;
   /** When set, clients must present an HS256 JWT signed with it (query `token` or Bearer header). */
   jwtSecret?: string;
   /** Default: pino JSON lines on stdout at info level. */
@@ -38,12 +43,14 @@ export interface RelayServer {
 }
 
 export function createRelayServer(options: RelayServerOptions = {}): RelayServer {
-  const { redisUrl, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, ...config } = options;
+  const { redisUrl, redisClusterNodes, redisNatMap, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, ...config } = options;
   const logger = givenLogger ?? pinoLogger("info", { service: "lfcc-relay" });
   const relay = new StatelessCollabRelay({
     ...config,
     ...relayOptions,
-    redisAdapter: redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),
+    redisAdapter: redisClusterNodes
+      ? createRedisAdapter({ redisClusterNodes, natMap: redisNatMap })
+      : redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),
     ports: { logger, ...relayOptions?.ports },
   });
   const maxFrameBytes = config.maxFrameBytes ?? DEFAULT_RELAY_CONFIG.maxFrameBytes;
