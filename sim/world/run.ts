@@ -50,6 +50,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     relay: scenario.relay,
     relayFactory: options.relayFactory,
     sparseReplicaSamplingUntilMs: quiescenceStartMs(scenario),
+    redisShards: scenario.topology.redisShards,
   });
   for (const server of names("s", scenario.topology.servers)) world.addServer(server);
   const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);
