@@ -9,6 +9,7 @@ import type { ObservationSink } from "./client.ts";
 import { ChaosClient } from "./client.ts";
 import type { ChaosWorld } from "./faults.ts";
 import { freePort } from "./infra/free-port.ts";
+import { startRedisCluster, type LocalRedisCluster } from "./infra/redis-cluster.ts";
 import { RelayLogs, RelayProcess } from "./infra/relay-process.ts";
 import type { ChaosServices } from "./infra/services.ts";
 import { ChaosNetwork } from "./network.ts";
@@ -29,6 +30,7 @@ export class ChaosCluster implements ChaosWorld {
   private readonly forest: RandomForest;
   private readonly workload: ChaosWorkload;
   private startedAtMs = 0;
+  private redisCluster: LocalRedisCluster | null = null;
 
   constructor(
     private readonly scenario: Scenario,
@@ -42,10 +44,15 @@ export class ChaosCluster implements ChaosWorld {
 
   /** Proxies and relay processes up (not yet part of the run's timeline). */
   async start(): Promise<void> {
+    const shards = this.scenario.topology.redisShards ?? 1;
+    // A cluster topology gets its own real cluster per run (the shared single Redis stays unused).
+    if (shards > 1) this.redisCluster = await startRedisCluster({ masters: shards });
     for (const server of serverNames(this.scenario)) {
-      const redisUrl = await this.network.redisUrlFor(server);
+      const redis = this.redisCluster
+        ? { redisCluster: await this.network.redisClusterFor(server, this.redisCluster.nodes) }
+        : { redisUrl: await this.network.redisUrlFor(server) };
       const port = await freePort();
-      this.relays.set(server, new RelayProcess({ server, port, redisUrl, relay: this.scenario.relay, log: this.logs.sink(server) }));
+      this.relays.set(server, new RelayProcess({ server, port, ...redis, relay: this.scenario.relay, log: this.logs.sink(server) }));
     }
     await Promise.all(serverNames(this.scenario).map((server) => this.startRelay(server)));
     for (const placement of initialClients(this.scenario)) await this.network.addClient(placement.client, this.serverNames());
@@ -88,7 +95,8 @@ export class ChaosCluster implements ChaosWorld {
     return this.startRelay(server);
   }
 
-  async restartRedis(): Promise<string> {
+  async restartRedis(shard?: string): Promise<string> {
+    if (this.redisCluster) return this.restartClusterNodes(this.redisCluster, shard);
     const { redis } = this.services;
     if (redis.restart) {
       await redis.restart();
@@ -124,6 +132,15 @@ export class ChaosCluster implements ChaosWorld {
     for (const client of this.clients.values()) client.provider.destroy();
     await Promise.all([...this.relays.values()].map((relay) => relay.kill("SIGTERM")));
     await this.network.removeAll();
+    await this.redisCluster?.stop();
+  }
+
+  /** SIGKILL and restart cluster masters (one, or all): their subscriptions are gone, their slots stay. */
+  private async restartClusterNodes(cluster: LocalRedisCluster, shard: string | undefined): Promise<string> {
+    const names = shard === undefined ? cluster.nodes.map((node) => node.name) : [shard];
+    for (const name of names) await cluster.kill(name);
+    for (const name of names) await cluster.restart(name);
+    return `redis-server ${names.join(", ")} killed and restarted (cluster ok again)`;
   }
 
   private addClient(placement: ClientPlacement): void {
