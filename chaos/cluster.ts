@@ -12,7 +12,8 @@ import { freePort } from "./infra/free-port.ts";
 import { startRedisCluster, type LocalRedisCluster } from "./infra/redis-cluster.ts";
 import { RelayLogs, RelayProcess } from "./infra/relay-process.ts";
 import type { ChaosServices } from "./infra/services.ts";
-import { ChaosNetwork } from "./network.ts";
+import { BALANCER_NODE, ChaosNetwork } from "./network.ts";
+import { startNginx, type LocalNginx } from "./infra/nginx.ts";
 import { RandomForest } from "../sim/kernel/random.ts";
 import { initialClients, placeJoiner, serverNames, type ClientPlacement } from "./topology.ts";
 import { ChaosWorkload } from "./workload.ts";
@@ -31,6 +32,7 @@ export class ChaosCluster implements ChaosWorld {
   private readonly workload: ChaosWorkload;
   private startedAtMs = 0;
   private redisCluster: LocalRedisCluster | null = null;
+  private balancer: LocalNginx | null = null;
 
   constructor(
     private readonly scenario: Scenario,
@@ -55,7 +57,14 @@ export class ChaosCluster implements ChaosWorld {
       this.relays.set(server, new RelayProcess({ server, port, ...redis, relay: this.scenario.relay, log: this.logs.sink(server) }));
     }
     await Promise.all(serverNames(this.scenario).map((server) => this.startRelay(server)));
-    for (const placement of initialClients(this.scenario)) await this.network.addClient(placement.client, this.serverNames());
+    if (this.scenario.topology.loadBalancer === "nginx") this.balancer = await startNginx([...this.relays.values()].map((relay) => relay.port));
+    for (const placement of initialClients(this.scenario)) await this.addClientLinks(placement.client);
+  }
+
+  /** A client's proxies: to every relay, or to nginx alone when the scenario puts one in front. */
+  private async addClientLinks(client: string): Promise<void> {
+    if (this.balancer) await this.network.addClientToBalancer(client, `127.0.0.1:${this.balancer.port}`);
+    else await this.network.addClient(client, this.serverNames());
   }
 
   /** t = 0: clients connect and the workload starts. */
@@ -117,7 +126,7 @@ export class ChaosCluster implements ChaosWorld {
   async joinClients(clients: string[], doc?: string, server?: string): Promise<void> {
     for (const name of clients) {
       const placement = placeJoiner(this.scenario, name, doc, server);
-      await this.network.addClient(name, this.serverNames());
+      await this.addClientLinks(name);
       this.addClient(placement);
     }
   }
@@ -133,6 +142,7 @@ export class ChaosCluster implements ChaosWorld {
     await Promise.all([...this.relays.values()].map((relay) => relay.kill("SIGTERM")));
     await this.network.removeAll();
     await this.redisCluster?.stop();
+    await this.balancer?.stop();
   }
 
   /** SIGKILL and restart cluster masters (one, or all): their subscriptions are gone, their slots stay. */
@@ -149,7 +159,7 @@ export class ChaosCluster implements ChaosWorld {
       {
         client: placement.client,
         docId: placement.docId,
-        url: () => this.network.clientUrl(placement.client, this.pickServer(placement)),
+        url: () => this.network.clientUrl(placement.client, this.balancer ? BALANCER_NODE : this.pickServer(placement)),
         serverName: (id) => this.serverName(id),
         elapsedMs: () => this.elapsedMs(),
         random,

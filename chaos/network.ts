@@ -22,6 +22,9 @@ export interface ToxicSpec {
   attributes: Record<string, number>;
 }
 
+/** The node name of the load balancer in link names (`c1--lb`). */
+export const BALANCER_NODE = "lb";
+
 export class ChaosNetwork {
   private readonly toxiproxy: Toxiproxy;
   private readonly proxies = new Map<string, Proxy>();
@@ -68,6 +71,11 @@ export class ChaosNetwork {
       const to = link.split("--")[1]!;
       return shard === undefined ? to === "redis" || /^r\d+$/.test(to) : to === shard;
     });
+  }
+
+  /** The proxy from `client` to the load balancer at `upstream` (link `cK--lb`). */
+  async addClientToBalancer(client: string, upstream: string): Promise<void> {
+    await this.ensure(ChaosNetwork.linkName(client, BALANCER_NODE), upstream);
   }
 
   /** Creates the proxies from `client` to every server (before the client connects). */

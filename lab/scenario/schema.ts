@@ -78,7 +78,7 @@ export const scenarioSchema = strictMapping({
   description: z.string().default(D.description),
   seed: z.number().int().min(0).default(D.seed),
   duration: positiveDurationMs(),
-  topology: strictMapping({ servers: count(1), docs: count(1).default(D.docs), clients: count(0), redisShards: count(1).optional() }),
+  topology: strictMapping({ servers: count(1), docs: count(1).default(D.docs), clients: count(0), redisShards: count(1).optional(), loadBalancer: z.enum(["nginx"]).optional() }),
   relay: relaySchema.default({}),
   workload: strictMapping({
     editsPerSecond: z.number().min(0).finite().default(D.editsPerSecond),

@@ -13,6 +13,8 @@ export interface Topology {
   clients: number; // c1..cN, spread round-robin over docs, then servers
   /** Redis Cluster masters r1..rN carrying the document channels (SCENARIOS.md v1.1). Absent or 1: one Redis. */
   redisShards?: number;
+  /** Chaos only: clients reach the relays through real nginx hashing on the docId (the sim ignores it). */
+  loadBalancer?: "nginx";
 }
 
 export interface Workload {
