@@ -14,7 +14,7 @@ import { RelayLogs, RelayProcess } from "./infra/relay-process.ts";
 import type { ChaosServices } from "./infra/services.ts";
 import { BALANCER_NODE, ChaosNetwork } from "./network.ts";
 import { startNginx, type LocalNginx } from "./infra/nginx.ts";
-import { RandomForest } from "../sim/kernel/random.ts";
+import { RandomForest } from "../lab/random.ts";
 import { initialClients, placeJoiner, serverNames, type ClientPlacement } from "./topology.ts";
 import { ChaosWorkload } from "./workload.ts";
 
