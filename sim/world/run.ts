@@ -53,6 +53,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     relay: scenario.relay,
     relayFactory: monitor.wrap(options.relayFactory ?? productionRelay),
     sparseReplicaSamplingUntilMs: quiescenceStartMs(scenario),
+    redisShards: scenario.topology.redisShards,
   });
   monitor.useTimeSource(() => world.nowMs);
   for (const server of names("s", scenario.topology.servers)) world.addServer(server);
