@@ -32,6 +32,8 @@ export interface ScenarioArbitraryOptions {
   maxEditsPerSecond?: number;
   /** Randomize relay config knobs. Default true. */
   randomizeRelay?: boolean;
+  /** Most Redis Cluster masters (topology.redisShards, shrinking toward 1 = one Redis). Default 3. */
+  maxRedisShards?: number;
 }
 
 /**
@@ -60,7 +62,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         servers: fc.integer({ min: 1, max: options.maxServers ?? 4 }),
         docs: fc.integer({ min: 1, max: options.maxDocs ?? 3 }),
         clients: fc.integer({ min: 2, max: options.maxClients ?? 12 }),
-      }),
+        redisShards: fc.integer({ min: 1, max: options.maxRedisShards ?? 3 }),
+      }).map(({ redisShards, ...topology }) => (redisShards > 1 ? { ...topology, redisShards } : topology)),
       durationSeconds: fc.integer({
         min: Math.ceil((options.minDurationMs ?? 5_000) / 1000),
         max: Math.floor((options.maxDurationMs ?? 30_000) / 1000),

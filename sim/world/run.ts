@@ -12,7 +12,7 @@ import type { TraceEvent } from "../../lab/trace.ts";
 import { RoutingMonitor } from "../../lab/fuzz/routing-monitor.ts";
 import { wallNowMs } from "../kernel/host.ts";
 import { scheduleFaults } from "./faults.ts";
-import { names, placeClient } from "./placement.ts";
+import { names, placeClient } from "../../lab/placement.ts";
 import { productionRelay, type RelayFactory } from "./relay-host.ts";
 import { createWorld, type SimWorld } from "./world.ts";
 
@@ -53,6 +53,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     relay: scenario.relay,
     relayFactory: monitor.wrap(options.relayFactory ?? productionRelay),
     sparseReplicaSamplingUntilMs: quiescenceStartMs(scenario),
+    redisShards: scenario.topology.redisShards,
   });
   monitor.useTimeSource(() => world.nowMs);
   for (const server of names("s", scenario.topology.servers)) world.addServer(server);
