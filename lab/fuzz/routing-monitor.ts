@@ -148,9 +148,12 @@ export class RoutingMonitor {
         this.accounting.modelDropped += model;
         this.accounting.reportedDropped += reported;
       },
-      linkUp: () => {
+      linkUp: (scope: ((channel: string) => boolean) | undefined) => {
         const tMs = this.nowMs();
-        for (const spy of spies.values()) if (spy.welcomed && spy.closedMs === null) this.owedResyncs.push({ tMs, server, spy });
+        for (const spy of spies.values()) {
+          const inScope = !scope || scope(`lfcc:doc:${spy.docId}`);
+          if (inScope && spy.welcomed && spy.closedMs === null) this.owedResyncs.push({ tMs, server, spy });
+        }
       },
     };
   }

@@ -69,15 +69,9 @@ const presenceNotResubscribed: PlantedRelayFactory = (options) => {
 
 /** accounting (and converge): the post-reconnect RESYNC goes to the first doc only. */
 class FirstDocResyncRelay extends StatelessCollabRelay {
-  protected override resyncAfterReconnect(): void {
-    const all = this.docs;
-    const first = [...all.entries()][0];
-    (this as unknown as { docs: typeof all }).docs = new Map(first ? [first] : []);
-    try {
-      super.resyncAfterReconnect();
-    } finally {
-      (this as unknown as { docs: typeof all }).docs = all;
-    }
+  protected override resyncAfterReconnect(docIds: Iterable<string> = this.docs.keys()): void {
+    const [first] = docIds;
+    super.resyncAfterReconnect(first === undefined ? [] : [first]);
   }
 }
 
