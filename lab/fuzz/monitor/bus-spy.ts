@@ -12,8 +12,8 @@ export interface BusSpyReport {
   crossServer(bytes: number, updates: number, updateBytes: number): void;
   queueViolation(detail: string): void;
   queueDropped(model: number, reported: number): void;
-  /** The link came (back) up: every attached client must get a RESYNC for it. */
-  linkUp(): void;
+  /** The link came (back) up: every attached client of a doc in scope must get a RESYNC for it. */
+  linkUp(scope: ((channel: string) => boolean) | undefined): void;
 }
 
 export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport): void {
@@ -36,7 +36,7 @@ export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport
   bus.onEvent = (handler) =>
     onEvent((event: BusEvent) => {
       handler(event);
-      if (event.type === "bus-status" && event.connected) report.linkUp();
+      if (event.type === "bus-status" && event.connected) report.linkUp(event.scope);
     });
 }
 
