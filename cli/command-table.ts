@@ -50,6 +50,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "release gate: every scenario x K seeds, the regression corpus, a fuzz budget, optionally chaos",
     load: async () => (await import("./commands/gate.ts")).registerGate,
   },
+  {
+    name: "diff",
+    summary: "compare two runs' traces event by event: the first difference, with context, and what diverges after it",
+    load: async () => (await import("./commands/diff.ts")).registerDiff,
+  },
 ];
 
 /**

@@ -11,7 +11,7 @@ import { quiescenceStartMs, type Scenario } from "../../lab/scenario/types.ts";
 import type { TraceEvent } from "../../lab/trace.ts";
 import { wallNowMs } from "../kernel/host.ts";
 import { scheduleFaults } from "./faults.ts";
-import { names, placeClient } from "./placement.ts";
+import { names, placeClient } from "../../lab/placement.ts";
 import type { RelayFactory } from "./relay-host.ts";
 import { createWorld, type SimWorld } from "./world.ts";
 
