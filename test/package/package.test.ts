@@ -85,10 +85,17 @@ describe("npx lfcc from the installed package", () => {
   });
 
   it("sim runs a shipped scenario and prints its record", () => {
-    const result = run("npx", ["--no-install", "lfcc", "sim", "node_modules/lfcc/scenarios/server-crash.yaml", "--seeds", "1..2", "--json"]);
+    const result = run("npx", ["--no-install", "lfcc", "sim", "node_modules/lfcc/scenarios/server-crash.yaml", "--seeds", "1..2", "--jobs", "2", "--json"]);
     expect(result.status, result.stderr).toBe(0);
     const records = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { seed: number; passed: boolean });
     expect(records.map((record) => [record.seed, record.passed])).toEqual([[1, true], [2, true]]);
+  });
+
+  it("chaos without redis-server/Toxiproxy says testcontainers is not installed and how to add it (exit 2)", () => {
+    const { TOXIPROXY_URL: _toxiproxy, REDIS_URL: _redis, ...env } = process.env;
+    const result = spawnSync("npx", ["--no-install", "lfcc", "chaos", "node_modules/lfcc/scenarios/server-crash.yaml", "--redis-server", "/nonexistent/redis-server", "--toxiproxy-server", "/nonexistent/toxiproxy-server"], { cwd: scratch, encoding: "utf8", env, timeout: 60_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("testcontainers is not installed; npm install testcontainers @testcontainers/redis");
   });
 
   it("serve stops cleanly on SIGTERM to the npx pid: no orphaned relay keeps serving", async () => {
