@@ -21,6 +21,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as
   dependencies: Record<string, string>;
 };
 let scratch = "";
+let installWarnings = "";
 
 function run(command: string, args: string[], timeoutMs = 120_000): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { cwd: scratch, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_update_notifier: "false" } });
@@ -30,15 +31,16 @@ function run(command: string, args: string[], timeoutMs = 120_000): { status: nu
 beforeAll(() => {
   buildIfStale();
   scratch = mkdtempSync(join(tmpdir(), "lfcc-package-"));
-  // The build is current, so pack need not rebuild (prepare would run tsc a second time).
-  const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+  // prepack (tools/pack-manifest.mjs) sees a current build and only strips `prepare` from the manifest.
+  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "lfcc-user", private: true, type: "module" }));
   cpSync(join(import.meta.dirname, "consumer"), scratch, { recursive: true });
   const install = run("npm", [
-    "install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error",
+    "install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=warn",
     join(scratch, tarball), `yjs@${manifest.dependencies.yjs}`, `@types/node@${manifest.devDependencies["@types/node"]}`,
   ], 240_000);
   if (install.status !== 0) throw new Error(`npm install of the tarball failed:\n${install.stderr}`);
+  installWarnings = install.stderr;
 }, 300_000);
 
 afterAll(() => {
@@ -50,6 +52,13 @@ describe("the tarball", () => {
     const files = readdirSync(join(scratch, "node_modules", "lfcc"), { recursive: true }).map(String);
     expect(files).toEqual(expect.arrayContaining(["bin/lfcc.js", "dist/relay/index.js", "dist/relay/index.d.ts", "dist/sim/index.js", "dist/cli/main.js", "scenarios/server-crash.yaml", "README.md"]));
     expect(files.filter((file) => /(^|\/)(test|bench|\.ci|tools)\//.test(file) || file.endsWith(".test.js") || /\.ts$/.test(file) && !file.endsWith(".d.ts"))).toEqual([]);
+  });
+
+  it("carries no install-time script: npm 11 installs it without an allowScripts warning", () => {
+    const packed = JSON.parse(readFileSync(join(scratch, "node_modules", "lfcc", "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(Object.keys(packed.scripts)).not.toContain("prepare");
+    expect(installWarnings).not.toMatch(/install-scripts|lfcc@/);
+    expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.prepare).toBe("node tools/build.mjs"); // postpack put it back
   });
 
   it("installs lean: the runtime dependencies only (no tsx, testcontainers, typescript, vitest)", () => {
