@@ -52,7 +52,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "diff",
-    summary: "compare two runs' traces event by event: the first difference, with context, and what diverges after it",
+    summary: "compare two runs' traces event by event: the first difference with context, then what diverges",
     load: async () => (await import("./commands/diff.ts")).registerDiff,
   },
 ];
