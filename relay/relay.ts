@@ -39,6 +39,7 @@ import type { RelayEvent, RelayStats } from "./events.ts";
 import { generateServerId } from "./ids.ts";
 import type { Clock, Logger, Random, RelayPorts, RelaySocket, TimerHandle } from "./ports.ts";
 import type { RawFrame } from "./protocol/client-frame.ts";
+import { redisMode, type RedisMode } from "./bus/redis-mode.ts";
 import {
   channels,
   CloseCode,
@@ -68,8 +69,11 @@ export interface RelayHealth {
   ok: boolean;
   status: "healthy" | "degraded";
   serverId: string;
-  /** In cluster mode also `mode: "cluster"`, `nodes`, `reachableNodes` (PROTOCOL.md section 10). */
-  redis: { connected: boolean; activeSubscriptions: number } & Partial<BusTopology>;
+  /**
+   * `connected` is true only over a live Redis link: never for mode "memory" (there is no Redis).
+   * In cluster mode also `nodes` and `reachableNodes` (PROTOCOL.md section 10).
+   */
+  redis: { mode: RedisMode; connected: boolean; activeSubscriptions: number } & Partial<Omit<BusTopology, "mode">>;
   connections: number;
   documents: number;
 }
@@ -193,12 +197,13 @@ export class StatelessCollabRelay {
   }
 
   health(): RelayHealth {
-    const connected = this.bus.isConnected();
+    const mode = redisMode(this.bus);
+    const connected = mode !== "memory" && this.bus.isConnected();
     return {
       ok: true,
-      status: connected ? "healthy" : "degraded",
+      status: connected || mode === "memory" ? "healthy" : "degraded",
       serverId: this.serverId,
-      redis: { connected, activeSubscriptions: this.bus.activeSubscriptions(), ...this.bus.topology?.() },
+      redis: { mode, connected, activeSubscriptions: this.bus.activeSubscriptions(), ...this.bus.topology?.() },
       connections: this.connections.size,
       documents: this.docs.size,
     };

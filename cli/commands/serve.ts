@@ -8,6 +8,8 @@ import { pinoLogger } from "../../relay/adapters/system.ts";
 import { createRelayServer, type RelayServerOptions } from "../../relay/server/index.ts";
 import { parseDurationMs, parseSizeBytes, type UnitResult } from "../../lab/scenario/units.ts";
 import { UsageError } from "../usage-error.ts";
+import { checkedRedisUrl } from "../redis-url.ts";
+import { watchParent } from "../parent-watch.ts";
 import { parseClusterNodes, type NatMap } from "../../relay/adapters/ioredis-cluster.ts";
 import { parseRelayOverrides, type RelayConfig } from "../../relay/config.ts";
 
@@ -32,6 +34,7 @@ interface ServeFlags {
   maxConnectionsPerIp?: string;
   headerTimeout?: string;
   logLevel: string;
+  exitWithParent?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -57,9 +60,10 @@ export function registerServe(program: Command): void {
     .option("--max-connections-per-ip <n>", "open WebSockets from one remote address; over it, HTTP 503 (default 1000)")
     .option("--header-timeout <duration>", "an HTTP request or upgrade must send its headers within this, else 408 and closed (default 10s)")
     .option("--relay-config <json>", "any other RelayConfig field (relay/config.ts) as a JSON object, e.g. '{\"maxBufferedBytes\":65536}'; the flags above win")
+    .option("--no-exit-with-parent", "keep serving when the process that started this one exits (default: shut down gracefully, so npx never leaves an orphan)")
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error", "silent"]).default("info"))
     .action(async (flags: ServeFlags) => {
-      await runServe(serveOptions(flags, process.env), flags.logLevel);
+      await runServe(serveOptions(flags, process.env), flags.logLevel, flags.exitWithParent !== false);
     });
 }
 
@@ -69,7 +73,7 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
   const explicit = {
     port: integer("--port", flags.port ?? env.PORT ?? "3030", 0, 65535),
     host: flags.host ?? env.HOST ?? "127.0.0.1",
-    redisUrl: nonEmpty(flags.redis ?? env.REDIS_URL),
+    redisUrl: redisUrlOf(flags.redis, env.REDIS_URL),
     ...clusterOptions(flags.redisCluster ?? env.REDIS_CLUSTER_NODES, env.REDIS_CLUSTER_NAT_MAP),
     serverId: flags.serverId ?? (podName ? `server-${podName}` : undefined),
     jwtSecret: jwtSecret(flags.jwtSecret, env.JWT_SECRET),
@@ -91,7 +95,7 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
   return { ...relayConfigJson(flags.relayConfig), ...given } as RelayServerOptions & { port: number; host: string };
 }
 
-async function runServe(options: RelayServerOptions & { port: number; host: string }, logLevel: string): Promise<void> {
+async function runServe(options: RelayServerOptions & { port: number; host: string }, logLevel: string, exitWithParent: boolean): Promise<void> {
   const logger = pinoLogger(logLevel, { service: "lfcc-relay" });
   // Lifecycle lines (listening, shutting down) print at any --log-level: supervisors wait for them.
   const lifecycle = pinoLogger("info", { service: "lfcc-relay" });
@@ -108,8 +112,11 @@ async function runServe(options: RelayServerOptions & { port: number; host: stri
     `listening on ${address.address}:${address.port}, ${auth}`,
   );
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      lifecycle.info({ signal }, "shutting down");
+    let stopping = false;
+    const stop = (reason: string) => {
+      if (stopping) return; // SIGTERM and a lost parent often arrive together (npx)
+      stopping = true;
+      lifecycle.info({ signal: reason }, "shutting down");
       // A second signal, or a shutdown that hangs, must still end the process.
       setTimeout(() => process.exit(0), 10_000).unref();
       server.close().then(resolve, (error: unknown) => {
@@ -119,9 +126,16 @@ async function runServe(options: RelayServerOptions & { port: number; host: stri
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
+    if (exitWithParent) watchParent((parentPid) => stop(`parent ${parentPid} exited`));
   });
   lifecycle.info({}, "stopped");
   process.exit(0); // ioredis sockets or stray handles must not keep a stopped relay alive
+}
+
+function redisUrlOf(flag: string | undefined, env: string | undefined): string | undefined {
+  if (flag !== undefined) return checkedRedisUrl(flag, "--redis");
+  const fromEnv = nonEmpty(env);
+  return fromEnv === undefined ? undefined : checkedRedisUrl(fromEnv, "REDIS_URL");
 }
 
 function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

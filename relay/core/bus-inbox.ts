@@ -99,6 +99,7 @@ export class BusInbox {
     if (type === MessageType.JOIN || type === MessageType.LEAVE) return this.onRemoteJoinLeave(message);
     if (type === MessageType.SNAPSHOT_REQUEST) return this.snapshots.requestFromServer(docId, payload, message.senderId);
     if (type === MessageType.SNAPSHOT_RESPONSE) return this.snapshots.responseFromServer(payload);
+    if (type === MessageType.PRESENCE) ctx.remotePresence.presenceSeen(docId, message.sourceServerId, message.senderId, ctx.clock.now());
     const frame = JSON.stringify(envelopeOf(message));
     const to = type === MessageType.SYNC_STEP1 ? payload.to : undefined;
     if (typeof to === "string") this.outbound.sendToClientId(docId, to, frame);

@@ -58,7 +58,7 @@ export interface RelayMetricsOptions {
 
 export function createRelayMetrics(relay: HostedRelay, options: RelayMetricsOptions = {}): RelayMetrics {
   const registry = new Registry();
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "lfcc_process_" });
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "lfcc_" }); // prom-client names already start with process_ / nodejs_
   for (const spec of RELAY_METRICS) register(registry, spec, relay);
   const { rejections, containedErrors } = options;
   if (rejections) {

@@ -16,6 +16,7 @@ import type { NatMap } from "../adapters/ioredis-cluster.ts";
 import { createRelayHost } from "./http-server.ts";
 import { RejectionTally } from "./rejections.ts";
 import { secretKey } from "./auth.ts";
+import { warnWhenRedisUnreachable } from "./redis-startup-warning.ts";
 
 /**
  * Relay config, plus the host's admission limits (`maxConnections`, `maxConnectionsPerIp`,
@@ -66,7 +67,7 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
     redisAdapter: redisClusterNodes
       ? createRedisAdapter({ redisClusterNodes, natMap: redisNatMap })
       : redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),
-    ports: { logger, ...relayOptions?.ports },
+    ports: { logger: redisUrl ? warnWhenRedisUnreachable(logger, redisUrl) : logger, ...relayOptions?.ports },
   });
   const maxFrameBytes = config.maxFrameBytes ?? DEFAULT_RELAY_CONFIG.maxFrameBytes;
   const host = createRelayHost({

@@ -56,7 +56,7 @@ describe("metrics", () => {
     });
     const relay = {
       stats,
-      health: () => ({ ok: true, status: "degraded", serverId: "s", redis: { connected: false, activeSubscriptions: 12 }, connections: 5, documents: 4 }),
+      health: () => ({ ok: true, status: "degraded", serverId: "s", redis: { mode: "single", connected: false, activeSubscriptions: 12 }, connections: 5, documents: 4 }),
     } as unknown as HostedRelay;
     const { registry } = createRelayMetrics(relay, { processMetrics: false });
     const first = await registry.metrics();
