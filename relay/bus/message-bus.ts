@@ -44,7 +44,7 @@ export interface PublishOptions {
 }
 
 export interface MessageBus {
-  readonly kind: "redis" | "memory";
+  readonly kind: "redis" | "memory" | "cluster";
   /** Called by the relay before `connect()`; explicit options given to the factory win. */
   configure(options: Partial<BusOptions>): void;
   /** Starts connecting; resolves after the first attempt whatever its outcome (never rejects). */

@@ -59,7 +59,7 @@ function tagFor(slotOwner: Int16Array, owner: number): string {
 }
 
 export class ShardedMessageBus implements MessageBus {
-  readonly kind = "redis" as const;
+  readonly kind = "cluster" as const;
   private options: BusOptions;
   private readonly fromRelay: Partial<BusOptions> = {};
   private readonly handlers = new BusHandlers();
