@@ -21,6 +21,17 @@ async function idlePublishes(docs: number, redisShards = 1): Promise<number> {
   return world.redisNodes.reduce((sum, redis) => sum + redis.published, 0) - before;
 }
 
+/** c1 on s1 and c2 on s2 share d1, run to 3 s; returns c2's first session too. */
+async function twoServersOneDoc(seed: number) {
+  const world = createWorld({ seed });
+  world.addServer("s1");
+  world.addServer("s2");
+  world.addClient("c1", "d1", "s1");
+  world.addClient("c2", "d1", "s2");
+  await world.runUntil(3_000);
+  return { world, c2: world.observer.sessions.find((s) => s.client === "c2")! };
+}
+
 describe("server liveness beats", () => {
   it("publishes the same at idle for 2 and for 40 documents: one beat per server per heartbeat", async () => {
     const few = await idlePublishes(2);
@@ -32,13 +43,7 @@ describe("server liveness beats", () => {
   });
 
   it("still reports a crashed server's clients LEFT within the ghost bound", async () => {
-    const world = createWorld({ seed: 2 });
-    world.addServer("s1");
-    world.addServer("s2");
-    world.addClient("c1", "d1", "s1");
-    world.addClient("c2", "d1", "s2");
-    await world.runUntil(3_000);
-    const c2 = world.observer.sessions.find((s) => s.client === "c2")!;
+    const { world, c2 } = await twoServersOneDoc(2);
     world.crash("s2");
     await world.runUntil(3_000 + 15_000);
     const leave = world.observer.leaves.find((l) => l.observer === "c1" && l.senderId === c2.senderId);
@@ -47,13 +52,7 @@ describe("server liveness beats", () => {
   });
 
   it("re-learns a peer's clients after they expired while the peer was only slow (its beats resume without a gap)", async () => {
-    const world = createWorld({ seed: 3, keepTrace: true });
-    world.addServer("s1");
-    world.addServer("s2");
-    world.addClient("c1", "d1", "s1");
-    world.addClient("c2", "d1", "s2");
-    await world.runUntil(3_000);
-    const c2 = world.observer.sessions.find((s) => s.client === "c2")!;
+    const { world, c2 } = await twoServersOneDoc(3);
     const heal = world.latency("s2", "redis", 8_000, 0); // s2's beats arrive 8 s late: expired at s1
     await world.runUntil(14_000);
     expect(world.observer.leaves.some((l) => l.observer === "c1" && l.senderId === c2.senderId)).toBe(true);
