@@ -25,10 +25,14 @@ import { shardFuzz, shardPlan, writeShardManifest } from "../gate/shard.ts";
 import { SHARD_MANIFEST } from "../../lab/results-layout.ts";
 import { createProgress, type Progress } from "../progress.ts";
 import { reportingLoadProblems } from "../scenario-files.ts";
-import { simulatorRunner, type SimRunner } from "../sim-runs.ts";
+import type { SimRunner } from "../sim-runs.ts";
+import { JOBS_HELP, parseJobs } from "../workers/jobs.ts";
+import { simRunnerWithJobs, type PooledRunner } from "../workers/sim-pool.ts";
 
 export interface GateIo {
   runner: SimRunner;
+  /** Sim and fuzz runs in flight at once (the worker pool's size; 1 for an in-process runner). */
+  concurrency?: number;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WritableStream;
   nowMs: () => number;
@@ -38,8 +42,9 @@ export interface GateIo {
   rerunElsewhere?: RerunElsewhere;
 }
 
-const defaultIo = (): GateIo => ({
-  runner: simulatorRunner,
+const defaultIo = (pooled: PooledRunner): GateIo => ({
+  runner: pooled.runner,
+  concurrency: pooled.concurrency,
   stdout: process.stdout,
   stderr: process.stderr,
   nowMs: () => Date.now(),
@@ -62,6 +67,7 @@ export function registerGate(program: Command): void {
     .option("--shard <i/n>", "run only shard i of n (CI machines in parallel; merge their --out folders with lfcc report dir1 dir2 ...)")
     .option("--determinism-runs <N>", `re-run N sim runs in a separate process; a trace hash mismatch fails the gate (default ${DEFAULT_GATE_DETERMINISM_RUNS}, 0 skips)`)
     .option("--out <dir>", `results directory: runs/, failures/ and report/ in it are replaced (default ${DEFAULT_GATE_OUT_DIR})`)
+    .option("--jobs <n>", JOBS_HELP)
     .addHelpText("after", [
       "",
       "Exit codes: 0 every run passed, 1 a run failed, 2 bad usage, invalid scenario or (with --chaos) no Redis/Toxiproxy.",
@@ -69,8 +75,13 @@ export function registerGate(program: Command): void {
       "Example: lfcc gate --chaos --out lfcc-out/gate",
       "Sharded: lfcc gate --shard 1/4 --out shard-1 (on 4 machines), then lfcc report shard-1 shard-2 shard-3 shard-4 --out report --verdict",
     ].join("\n"))
-    .action(async (flags: GateFlags) => {
-      process.exitCode = await runGateCommand(flags, defaultIo());
+    .action(async (flags: GateFlags & { jobs?: string }) => {
+      const pooled = simRunnerWithJobs(parseJobs(flags.jobs));
+      try {
+        process.exitCode = await runGateCommand(flags, defaultIo(pooled));
+      } finally {
+        await pooled.close();
+      }
     });
 }
 
@@ -100,7 +111,8 @@ export async function runGateCommand(flags: GateFlags, io: GateIo): Promise<numb
 
 async function runStages(settings: GateSettings, plan: GatePlan, services: ChaosServices | null, io: GateIo, progress: Progress): Promise<StageResult[]> {
   const update = (text: string) => progress.update(text);
-  const firstRuns = await runSimStage(io.runner, plan.simRuns, settings.outDir, update);
+  const concurrency = io.concurrency ?? 1;
+  const firstRuns = await runSimStage(io.runner, plan.simRuns, settings.outDir, update, concurrency);
   const determinism = await checkDeterminism(plan.simRuns, firstRuns, settings.determinismRuns, {
     runner: io.runner, rerun: io.rerunElsewhere ?? childProcessRerun(), outDir: settings.outDir, progress: update,
   });
@@ -122,7 +134,7 @@ async function runStages(settings: GateSettings, plan: GatePlan, services: Chaos
     });
   }
   if (settings.fuzz.runs > 0) {
-    const records = await runFuzzStage(io.runner, settings.fuzz, settings.outDir, update);
+    const records = await runFuzzStage(io.runner, settings.fuzz, settings.outDir, update, concurrency);
     stages.push({ title: `fuzz (${settings.fuzz.runs} runs)`, records, note: `re-explore: npx lfcc fuzz --seed ${settings.fuzz.seed} --runs ${settings.fuzz.runs}` });
   }
   if (services !== null && settings.chaos !== null) {
