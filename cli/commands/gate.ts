@@ -24,6 +24,7 @@ import { checkDeterminism, childProcessRerun, DETERMINISM_INVARIANT, type RerunE
 import { shardFuzz, shardPlan, writeShardManifest } from "../gate/shard.ts";
 import { SHARD_MANIFEST } from "../../lab/results-layout.ts";
 import { createProgress, type Progress } from "../progress.ts";
+import { describeSeeds } from "../seeds.ts";
 import { reportingLoadProblems } from "../scenario-files.ts";
 import type { SimRunner } from "../sim-runs.ts";
 import { JOBS_HELP, parseJobs } from "../workers/jobs.ts";
@@ -55,7 +56,7 @@ export function registerGate(program: Command): void {
   program
     .command("gate")
     .description("release gate: every scenario x K seeds, the regression corpus, a fuzz budget, optionally chaos; writes the report; exit 1 on any failure")
-    .option("--seeds <K>", `run every library scenario with seeds 1..K (default ${DEFAULT_GATE_SEEDS})`)
+    .option("--seeds <K | A..B>", `run every library scenario with seeds 1..K, or A..B (default ${DEFAULT_GATE_SEEDS})`)
     .option("--fuzz-runs <N>", `fuzz budget: scenarios to explore, 0 skips fuzzing (default ${DEFAULT_GATE_FUZZ_RUNS})`)
     .option("--fuzz-seed <n>", "fast-check seed for the fuzz stage (default: from the clock, printed)")
     .option("--fuzz-shrink-time <duration>", `budget for shrinking a fuzz failure (default ${DEFAULT_GATE_SHRINK_TIME_MS / 1000}s)`)
@@ -120,8 +121,8 @@ async function runStages(settings: GateSettings, plan: GatePlan, services: Chaos
   const library = plan.simRuns.filter((run) => run.stage === "library");
   const shard = settings.shard === null ? "" : `, shard ${settings.shard.index}/${settings.shard.count}`;
   const libraryTitle = settings.shard === null
-    ? `library (${library.length / settings.seeds.length} scenarios x seeds 1..${settings.seeds.length}, sim)`
-    : `library (${library.length} runs of scenarios x seeds 1..${settings.seeds.length}${shard}, sim)`;
+    ? `library (${library.length / settings.seeds.length} scenarios x seeds ${describeSeeds(settings.seeds)}, sim)`
+    : `library (${library.length} runs of scenarios x seeds ${describeSeeds(settings.seeds)}${shard}, sim)`;
   const stages: StageResult[] = [{ title: libraryTitle, records: sim.filter(isStage(plan, "library")) }];
   const regressions = sim.filter(isStage(plan, "regression"));
   if (regressions.length > 0) stages.push({ title: `regression corpus (${settings.regressionsDir}, each at its own seed)`, records: regressions });

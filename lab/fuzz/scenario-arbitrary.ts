@@ -31,6 +31,8 @@ export interface ScenarioArbitraryOptions {
   maxEditsPerSecond?: number;
   /** Randomize relay config knobs. Default true. */
   randomizeRelay?: boolean;
+  /** Most Redis Cluster masters (topology.redisShards, shrinking toward 1 = one Redis). Default 3. */
+  maxRedisShards?: number;
 }
 
 /**
@@ -42,6 +44,12 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   noDataLoss: true,
   queueBound: true,
   noGhostPresence: { withinMs: 15_000 },
+  presenceComplete: { withinMs: 10_000 },
+  efficiency: { factor: 3 },
+  snapshots: true,
+  rateLimitFair: true,
+  routing: true,
+  accounting: true,
 };
 
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
@@ -53,7 +61,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         servers: fc.integer({ min: 1, max: options.maxServers ?? 4 }),
         docs: fc.integer({ min: 1, max: options.maxDocs ?? 3 }),
         clients: fc.integer({ min: 2, max: options.maxClients ?? 12 }),
-      }),
+        redisShards: fc.integer({ min: 1, max: options.maxRedisShards ?? 3 }),
+      }).map(({ redisShards, ...topology }) => (redisShards > 1 ? { ...topology, redisShards } : topology)),
       durationSeconds: fc.integer({
         min: Math.ceil((options.minDurationMs ?? 5_000) / 1000),
         max: Math.floor((options.maxDurationMs ?? 30_000) / 1000),
