@@ -11,7 +11,7 @@ import { esc } from "./escape.ts";
 import { CHART_MARGIN, CHART_WIDTH, faultBands, figure, svg, timeAxis } from "./line-chart.ts";
 import { axisTime, linearScale, type Scale } from "./scale.ts";
 
-const LANE = 3;
+const LANE = 4;
 const DOC_HEADER = 14;
 const MAX_ROWS = 24;
 const COLORS = { present: "#3182ce", stale: "#dd6b20", ghost: "#e53e3e" };
