@@ -1,9 +1,10 @@
 /**
  * `lfcc report dir1 dir2 ...`: the results folders of several gate shards (or any runs) read as one
  * set. A run that appears in two folders is an error (the shards overlapped, or one folder was
- * given twice). When the folders are gate shards (each has shard.json), the set must be complete:
- * every shard 1..n of the same n exactly once, and every run a shard owned must have its record
- * (a shard that died half-way would otherwise pass silently).
+ * given twice). When several folders are gate shards (they hold shard.json), the set must be
+ * complete: every shard 1..n of the same n exactly once, and every run a shard owned must have its
+ * record (a shard that died half-way would otherwise pass silently). One shard's folder alone is
+ * fine: that is someone looking at one machine's part.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -28,7 +29,7 @@ export async function loadResults(dirs: readonly string[]): Promise<MergedResult
       seen.set(name, dir);
     }
   }
-  return { records: perDir.flatMap((entry) => entry.records), shards: checkShards(perDir) };
+  return { records: perDir.flatMap((entry) => entry.records), shards: perDir.length > 1 ? checkShards(perDir) : null };
 }
 
 async function readManifest(dir: string): Promise<ShardManifest | null> {

@@ -3,7 +3,7 @@
  * exactly one shard, with balanced work, whatever n; the shards' folders merge into one report and
  * one verdict equal to the unsharded gate's; an incomplete or overlapping set is refused (exit 2).
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -79,10 +79,30 @@ describe("lfcc gate --shard, merged by lfcc report", () => {
     expect(junit).toContain(`<testsuites name="lfcc" tests="8" failures="0"`);
   });
 
-  it("refuses a set with a shard missing, or a folder given twice (exit 2)", () => {
-    const missing = lfcc("report", dirs[0]!, "--out", join(freshOut(), "r"));
+  it("refuses a set with a shard missing, or a folder given twice (exit 2); one shard alone is fine", () => {
+    expect(lfcc("report", dirs[0]!, "--out", join(freshOut(), "r")).status).toBe(0);
+    // The same two folders, as if they were shards 1 and 2 of 3.
+    const asThirds = dirs.map((dir, i) => {
+      const copy = join(freshOut(), `shard-${i + 1}`);
+      cpSync(dir, copy, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(copy, "shard.json"), "utf8")) as { of: number };
+      writeFileSync(join(copy, "shard.json"), JSON.stringify({ ...manifest, of: 3 }));
+      return copy;
+    });
+    const missing = lfcc("report", ...asThirds, "--out", join(freshOut(), "r"));
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("shard 2/2 missing");
+    expect(missing.stderr).toContain("shard 3/3 missing");
+    // A shard that died half-way: its manifest names a run it has no record of.
+    const lost = join(freshOut(), "lost");
+    cpSync(dirs[1]!, lost, { recursive: true });
+    const owned = readdirSync(join(lost, "runs")).find((name) => !name.startsWith("fuzz-"))!;
+    rmSync(join(lost, "runs", owned));
+    const halfway = lfcc("report", dirs[0]!, lost, "--out", join(freshOut(), "r"));
+    expect(halfway.status).toBe(2);
+    expect(halfway.stderr).toContain(`shard 2/2 has no record of 1 run(s) it owned, e.g. ${owned.replace(/\.json$/, "")}`);
+    const mixed = lfcc("report", asThirds[0]!, dirs[1]!, "--out", join(freshOut(), "r"));
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toContain("different shardings");
     const twice = lfcc("report", dirs[0]!, dirs[0]!, dirs[1]!, "--out", join(freshOut(), "r"));
     expect(twice.status).toBe(2);
     expect(twice.stderr).toMatch(/is in both .* shards must not overlap/);
