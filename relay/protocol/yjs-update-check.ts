@@ -124,11 +124,14 @@ function readStructs(reader: Reader): void {
 function readStruct(reader: Reader): void {
   const info = reader.byte();
   const contentRef = info & 0x1f;
-  if (contentRef === 0 || contentRef === 10) {
+  // Yjs has two struct readers that disagree here: readClientsStructRefs (applyUpdate) takes any
+  // info with content ref 10 as Skip, the lazy reader (decodeUpdate, mergeUpdates) only info 10
+  // itself. Accept what both read: GC (ref 0) and info exactly 10.
+  if (contentRef === 0 || info === 10) {
     reader.varUint(); // GC or Skip: a length
     return;
   }
-  if (contentRef > 10) throw new Truncated(); // Yjs has no reader for it
+  if (contentRef >= 10) throw new Truncated(); // no content reader for it
   const canCopyParentInfo = (info & (BIT7 | BIT8)) !== 0;
   if (info & BIT8) skipId(reader); // origin
   if (info & BIT7) skipId(reader); // right origin
