@@ -28,7 +28,8 @@ export type RelayEvent =
    * "oversize", "malformed", "rate-limited", "state-request-budget", "forbidden", "doc-mismatch"
    * (client frames); "forged", "stale", "future", "depth", "bad-update", "malformed" (Redis);
    * "callback-error" (a handler or timer threw and was contained), "slow-consumer-total" (the
-   * process-wide buffer bound closed a reader). docs/HOSTILE-INPUT.md lists them all.
+   * process-wide buffer bound closed a reader). docs/HOSTILE-INPUT.md lists them all. `/metrics`
+   * counts it as lfcc_rejected_total{reason,source} (relay/server/rejections.ts).
    */
   | InputRejectedEvent;
 

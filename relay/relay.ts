@@ -26,6 +26,7 @@ import { BusInbox } from "./core/bus-inbox.ts";
 import { ClientInbox } from "./core/client-inbox.ts";
 import type { ClientConnection } from "./core/client-connection.ts";
 import { DocMembership } from "./core/doc-membership.ts";
+import { worthLogging } from "./core/log-throttle.ts";
 import { Outbound, safeClose, SERVER_SENDER } from "./core/outbound.ts";
 import { Publisher } from "./core/publisher.ts";
 import { newCounters, type RelayContext } from "./core/relay-context.ts";
@@ -37,6 +38,7 @@ import type { RelayEvent, RelayStats } from "./events.ts";
 import { generateServerId } from "./ids.ts";
 import type { Clock, Logger, Random, RelayPorts, RelaySocket, TimerHandle } from "./ports.ts";
 import type { RawFrame } from "./protocol/client-frame.ts";
+import { redisMode, type RedisMode } from "./bus/redis-mode.ts";
 import {
   channels,
   CloseCode,
@@ -66,7 +68,8 @@ export interface RelayHealth {
   ok: boolean;
   status: "healthy" | "degraded";
   serverId: string;
-  redis: { connected: boolean; activeSubscriptions: number };
+  /** `connected` is true only over a live Redis link: never for mode "memory" (there is no Redis). */
+  redis: { mode: RedisMode; connected: boolean; activeSubscriptions: number };
   connections: number;
   documents: number;
 }
@@ -151,8 +154,9 @@ export class StatelessCollabRelay {
     try {
       this.clientInbox.processFrame(conn, data);
     } catch (error) {
-      this.logger.error({ event: "handle-message-failed", senderId: conn.senderId, error: String(error) }, "message handling failed");
       this.ctx.reject("callback-error", "client");
+      const count = this.ctx.counters.rejected.client["callback-error"]!;
+      if (worthLogging(count)) this.logger.error({ event: "handle-message-failed", senderId: conn.senderId, count, error: String(error) }, "message handling failed");
       this.ctx.contain("error-reply", "client", () => this.outbound.sendError(conn, ErrorCode.INTERNAL, "internal error"));
     }
   }
@@ -193,12 +197,13 @@ export class StatelessCollabRelay {
   }
 
   health(): RelayHealth {
-    const connected = this.bus.isConnected();
+    const mode = redisMode(this.bus);
+    const connected = mode !== "memory" && this.bus.isConnected();
     return {
       ok: true,
-      status: connected ? "healthy" : "degraded",
+      status: connected || mode === "memory" ? "healthy" : "degraded",
       serverId: this.serverId,
-      redis: { connected, activeSubscriptions: this.bus.activeSubscriptions() },
+      redis: { mode, connected, activeSubscriptions: this.bus.activeSubscriptions() },
       connections: this.connections.size,
       documents: this.docs.size,
     };
@@ -306,8 +311,9 @@ export class StatelessCollabRelay {
         try {
           fn();
         } catch (error) {
-          this.logger.error({ event: "callback-failed", where, error: String(error) }, "a relay callback threw; contained");
           this.ctx.reject("callback-error", source);
+          const count = counters.rejected[source]["callback-error"]!;
+          if (worthLogging(count)) this.logger.error({ event: "callback-failed", where, count, error: String(error) }, "a relay callback threw; contained");
         }
       },
       newMessageId: () => idPrefix + (++idCounter).toString(36),

@@ -9,6 +9,7 @@ import { MessageType, type RoutedMessage } from "../protocol/messages.ts";
 import { creditSyncStep1 } from "./answer-credits.ts";
 import { addressee } from "./client-inbox.ts";
 import type { ClientConnection } from "./client-connection.ts";
+import { worthLogging } from "./log-throttle.ts";
 import { envelopeOf, type Outbound } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
@@ -40,8 +41,9 @@ export class BusInbox {
       if (message.type !== RoutedType.BATCH) return this.handleRouted(message);
       for (const inner of message.payload.messages as RoutedMessage[]) this.handleRouted(inner);
     } catch (error) {
-      ctx.logger.error({ event: "bus-message-failed", channel, error: String(error) }, "routed message handling failed");
       ctx.reject("callback-error", "redis");
+      const count = ctx.counters.rejected.redis["callback-error"]!;
+      if (worthLogging(count)) ctx.logger.error({ event: "bus-message-failed", channel, count, error: String(error) }, "routed message handling failed");
     }
   }
 
@@ -105,6 +107,7 @@ export class BusInbox {
     if (type === MessageType.JOIN || type === MessageType.LEAVE) return this.onRemoteJoinLeave(message);
     if (type === MessageType.SNAPSHOT_REQUEST) return this.snapshots.requestFromServer(docId, payload, message.senderId);
     if (type === MessageType.SNAPSHOT_RESPONSE) return this.snapshots.responseFromServer(payload);
+    if (type === MessageType.PRESENCE) ctx.remotePresence.presenceSeen(docId, message.sourceServerId, message.senderId, ctx.clock.now());
     const frame = JSON.stringify(envelopeOf(message));
     const to = addressee(message);
     if (type === MessageType.SYNC_STEP1) creditSyncStep1(ctx.docs.get(docId) ?? [], message.senderId, to, null);
