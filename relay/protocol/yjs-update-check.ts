@@ -67,7 +67,7 @@ class Reader {
     const length = this.varUint();
     const start = this.pos;
     this.skip(length);
-    if (!isUtf8(this.bytes.subarray(start, start + length))) throw new Truncated();
+    if (!isAscii(this.bytes, start, start + length) && !isUtf8(this.bytes.subarray(start, start + length))) throw new Truncated();
   }
 
   /** A varString that Yjs passes to JSON.parse (ContentJSON / ContentEmbed / ContentFormat). */
@@ -78,6 +78,13 @@ class Reader {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(this.bytes.subarray(start, start + length));
     if (text !== "undefined") JSON.parse(text);
   }
+}
+
+/** Short ASCII strings (most keys and keystrokes) need no native call. */
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start > 64) return false; // let isUtf8 do long ones
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
 }
 
 const BIT6 = 0x20;
