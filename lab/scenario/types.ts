@@ -5,12 +5,16 @@
  */
 import type { RelayConfig } from "../../relay/config.ts";
 
-export type NodeName = string; // "s1".."sN", "c1".."cN", "redis"
+export type NodeName = string; // "s1".."sN", "c1".."cN", "redis", shards "r1".."rN"
 
 export interface Topology {
   servers: number; // s1..sN
   docs: number; // d1..dN
   clients: number; // c1..cN, spread round-robin over docs, then servers
+  /** Redis Cluster masters r1..rN carrying the document channels (SCENARIOS.md v1.1). Absent or 1: one Redis. */
+  redisShards?: number;
+  /** Chaos only: clients reach the relays through real nginx hashing on the docId (the sim ignores it). */
+  loadBalancer?: "nginx";
 }
 
 export interface Workload {
@@ -28,8 +32,9 @@ export interface NetworkSettings {
 export type Fault =
   | { atMs: number; kind: "crash"; server: NodeName; restartAfterMs?: number }
   | { atMs: number; kind: "stop"; server: NodeName; restartAfterMs?: number }
-  | { atMs: number; kind: "redisOutage"; forMs: number }
-  | { atMs: number; kind: "redisRestart" }
+  /** `shard`: only that master (r1..rN); absent: all of Redis. */
+  | { atMs: number; kind: "redisOutage"; forMs: number; shard?: NodeName }
+  | { atMs: number; kind: "redisRestart"; shard?: NodeName }
   | { atMs: number; kind: "partition"; sides: NodeName[][]; forMs: number }
   | { atMs: number; kind: "disconnect"; clients: NodeName[]; forMs: number }
   | { atMs: number; kind: "latency"; link: [NodeName, NodeName]; addMs: number; jitterMs: number; forMs: number }

@@ -3,8 +3,9 @@ import * as Y from "yjs";
 import { isDecodableStateVector, isDecodableYjsUpdate } from "./yjs-update-check.ts";
 
 /** Updates with every content type Yjs writes (strings, formats, embeds, Any, binary, types, subdocs, deletions). */
-function everyKindOfUpdate(): Uint8Array[] {
+function everyKindOfUpdate(clientId = 1234): Uint8Array[] {
   const doc = new Y.Doc();
+  doc.clientID = clientId;
   const updates: Uint8Array[] = [];
   doc.on("update", (u: Uint8Array) => updates.push(u));
   const text = doc.getText("t");
@@ -26,10 +27,12 @@ describe("isDecodableYjsUpdate", () => {
     expect(isDecodableStateVector(Y.encodeStateVector(new Y.Doc()))).toBe(true);
   });
 
-  it("is sound: whatever it accepts among 20,000 corrupted updates, Y.decodeUpdate reads without throwing", () => {
-    const updates = everyKindOfUpdate();
+  // Client ids change the bytes and so what each corruption hits (random ids once found a
+  // ContentDoc whose options decoded to null, which Yjs dereferences).
+  it.each([1234, 98_765_432, 2_147_483_000])("is sound: whatever it accepts among 8,000 corrupted updates (client %i), Y.decodeUpdate reads", (clientId) => {
+    const updates = everyKindOfUpdate(clientId);
     let accepted = 0;
-    for (let i = 0; i < 20_000; i++) {
+    for (let i = 0; i < 8_000; i++) {
       const corrupt = updates[i % updates.length]!.slice();
       for (let k = 0; k <= i % 3; k++) corrupt[(i * 7919 + k * 104729) % corrupt.length] = (i * 31 + k * 17) & 0xff;
       const bytes = i % 5 === 0 ? corrupt.subarray(0, corrupt.length - (i % 7)) : corrupt;
@@ -37,6 +40,6 @@ describe("isDecodableYjsUpdate", () => {
       accepted++;
       expect(() => Y.decodeUpdate(bytes)).not.toThrow();
     }
-    expect(accepted).toBeGreaterThan(1000); // it is not simply refusing everything
+    expect(accepted).toBeGreaterThan(400); // it is not simply refusing everything
   });
 });

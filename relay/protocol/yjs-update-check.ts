@@ -30,6 +30,11 @@ class Reader {
     return this.bytes[this.pos++]!;
   }
 
+  peek(): number {
+    if (this.pos >= this.bytes.length) throw new Truncated();
+    return this.bytes[this.pos]!;
+  }
+
   /** lib0 varUint; at most 53 bits like lib0 (more throws there too). */
   varUint(): number {
     let num = 0;
@@ -87,6 +92,7 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
+const ANY_OBJECT = 118;
 const BIT6 = 0x20;
 const BIT7 = 0x40;
 const BIT8 = 0x80;
@@ -195,8 +201,10 @@ function readContent(reader: Reader, contentRef: number): void {
       for (let i = 0; i < count; i++) skipAny(reader);
       return;
     }
-    case 9: // ContentDoc: guid, then options as Any
+    case 9: // ContentDoc: guid, then options as Any; Yjs reads `opts.shouldLoad`, so null or
+      // undefined throws there: only the object Yjs writes is accepted.
       reader.skipString();
+      if (reader.peek() !== ANY_OBJECT) throw new Truncated();
       skipAny(reader);
       return;
   }
