@@ -11,8 +11,8 @@ import { parseShard, type Shard } from "./shard.ts";
 
 /** Seeds 1..K per library scenario unless --seeds (a count K or a range A..B) says otherwise. */
 export const DEFAULT_GATE_SEEDS = 3;
-/** Fuzz budget (scenarios explored) unless --fuzz-runs says otherwise; 0 skips fuzzing. */
-export const DEFAULT_GATE_FUZZ_RUNS = 20;
+/** Fuzz budget (scenarios explored) unless --fuzz-runs says otherwise; 0 skips fuzzing. Sized to about two minutes on a 2-core machine, enough to find what 20 s of `lfcc fuzz` finds, with a fixed count so the verdict is reproducible. */
+export const DEFAULT_GATE_FUZZ_RUNS = 100;
 /** Shrinking a fuzz failure may take this long; the gate fails either way, shrinking only makes the failure file smaller. */
 export const DEFAULT_GATE_SHRINK_TIME_MS = 60_000;
 /** Sim runs re-run in a separate process to check determinism (cli/gate/determinism.ts); 0 skips the check. */
