@@ -30,7 +30,7 @@ export class DeliveryTracker {
   count = 0;
   /** Delivery latencies since the last takeWindow(). */
   private windowMs: number[] = [];
-  /** Every delivery latency of the run, for the run's own quantiles (metrics.deliveryLatencyMs). */
+  /** Every delivery latency of the run, for the run's own quantiles (RunRecord.deliveryLatencyMs). */
   private readonly allMs: number[] = [];
   /** author Yjs clientID -> its content-adding edits in order. */
   private readonly trackedEdits = new Map<number, TrackedEdit[]>();
@@ -103,7 +103,7 @@ export function pushLatencyWindow(series: { p50: number[]; p90: number[]; p99: n
   (series.count ??= []).push(window.count);
 }
 
-/** The run-level quantiles a record keeps (metrics.deliveryLatencyMs), rounded to `stepMs` (wall clocks have noise digits). */
+/** The run-level quantiles a record keeps (RunRecord.deliveryLatencyMs), rounded to `stepMs` (wall clocks have noise digits). */
 export function latencyQuantiles(q: LatencyQuantiles, stepMs = 0): { p50: number; p90: number; p99: number; max: number } {
   const round = (ms: number) => (stepMs > 0 ? Number((Math.round(ms / stepMs) * stepMs).toFixed(6)) : ms);
   return { p50: round(q.p50), p90: round(q.p90), p99: round(q.p99), max: round(q.max) };

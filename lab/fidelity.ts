@@ -5,7 +5,7 @@
  * (the simulator gets something wrong) or a real-world effect it does not model (say, event-loop
  * delays in the one process that runs every chaos client). Shared by the reports and the tests.
  */
-import type { RunMetrics, RunRecord } from "./record.ts";
+import type { RunRecord } from "./record.ts";
 
 export interface FidelityMetric {
   key: string;
@@ -13,20 +13,20 @@ export interface FidelityMetric {
   unit: "count" | "ms";
   /** What a missing value means: the run never converged, or the run did not record the metric. */
   missing?: "never";
-  value: (metrics: RunMetrics) => number | null;
+  value: (record: RunRecord) => number | null;
 }
 
 export const FIDELITY_METRICS: readonly FidelityMetric[] = [
-  { key: "edits", label: "edits", unit: "count", value: (m) => m.edits },
-  { key: "deliveries", label: "deliveries", unit: "count", value: (m) => m.deliveries },
-  { key: "crossServerMessages", label: "cross-server messages", unit: "count", value: (m) => m.crossServerMessages },
-  { key: "queuedMax", label: "queue peak", unit: "count", value: (m) => m.queuedMax },
-  { key: "reconnects", label: "reconnects", unit: "count", value: (m) => m.reconnects },
-  { key: "snapshotFallbacks", label: "snapshot fallbacks", unit: "count", value: (m) => m.snapshotFallbacks },
-  { key: "convergenceMs", label: "convergence time", unit: "ms", missing: "never", value: (m) => m.convergenceMs },
-  { key: "latencyP50", label: "latency p50", unit: "ms", value: (m) => m.deliveryLatencyMs?.p50 ?? null },
-  { key: "latencyP90", label: "latency p90", unit: "ms", value: (m) => m.deliveryLatencyMs?.p90 ?? null },
-  { key: "latencyP99", label: "latency p99", unit: "ms", value: (m) => m.deliveryLatencyMs?.p99 ?? null },
+  { key: "edits", label: "edits", unit: "count", value: (r) => r.metrics.edits },
+  { key: "deliveries", label: "deliveries", unit: "count", value: (r) => r.metrics.deliveries },
+  { key: "crossServerMessages", label: "cross-server messages", unit: "count", value: (r) => r.metrics.crossServerMessages },
+  { key: "queuedMax", label: "queue peak", unit: "count", value: (r) => r.metrics.queuedMax },
+  { key: "reconnects", label: "reconnects", unit: "count", value: (r) => r.metrics.reconnects },
+  { key: "snapshotFallbacks", label: "snapshot fallbacks", unit: "count", value: (r) => r.metrics.snapshotFallbacks },
+  { key: "convergenceMs", label: "convergence time", unit: "ms", missing: "never", value: (r) => r.metrics.convergenceMs },
+  { key: "latencyP50", label: "latency p50", unit: "ms", value: (r) => r.deliveryLatencyMs?.p50 ?? null },
+  { key: "latencyP90", label: "latency p90", unit: "ms", value: (r) => r.deliveryLatencyMs?.p90 ?? null },
+  { key: "latencyP99", label: "latency p99", unit: "ms", value: (r) => r.deliveryLatencyMs?.p99 ?? null },
 ];
 
 export interface Spread {
@@ -67,8 +67,8 @@ export function compareFidelity(records: readonly RunRecord[]): ScenarioFidelity
 }
 
 function row(metric: FidelityMetric, sim: readonly RunRecord[], chaos: readonly RunRecord[]): FidelityRow {
-  const simValues = sim.map((r) => metric.value(r.metrics)).filter((v): v is number => v !== null && Number.isFinite(v));
-  const chaosValues = chaos.map((r) => metric.value(r.metrics));
+  const simValues = sim.map((r) => metric.value(r)).filter((v): v is number => v !== null && Number.isFinite(v));
+  const chaosValues = chaos.map((r) => metric.value(r));
   const spread = spreadOf(simValues);
   const known = chaosValues.filter((v): v is number => v !== null && Number.isFinite(v));
   const outside = spread !== null && known.some((v) => v < spread.min || v > spread.max);

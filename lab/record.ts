@@ -24,8 +24,6 @@ export interface RunMetrics {
   reconnects: number;
   /** Time from quiescence (last heal / end of workload) to identical replicas; null if never. */
   convergenceMs: number | null;
-  /** Extra (additive): quantiles of every delivery's latency over the whole run, ms. */
-  deliveryLatencyMs?: { p50: number; p90: number; p99: number; max: number };
 }
 
 /** A fault as applied, with real or virtual times (ms since run start). */
@@ -76,6 +74,8 @@ export interface RunRecord {
   /** Extras (additive to CLI.md): */
   faults?: AppliedFault[];
   timeSeries?: TimeSeries;
+  /** Quantiles of every delivery's latency over the whole run, ms (lab/deliveries.ts). Outside `metrics`, whose keys CLI.md fixes. */
+  deliveryLatencyMs?: { p50: number; p90: number; p99: number; max: number };
   /** Who each client believed present, over time (lab/presence.ts), for the report's presence chart. */
   presence?: PresenceTimeline;
   /** The full scenario that ran (so a report can build the replay command and failure files). */

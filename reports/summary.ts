@@ -29,7 +29,7 @@ export interface KeyMetrics {
 
 export function keyMetrics(record: RunRecord): KeyMetrics {
   const m = record.metrics;
-  return { peakQueue: m.queuedMax, dropped: m.dropped, p99LatencyMs: m.deliveryLatencyMs?.p99 ?? null, convergenceMs: m.convergenceMs, reconnects: m.reconnects };
+  return { peakQueue: m.queuedMax, dropped: m.dropped, p99LatencyMs: record.deliveryLatencyMs?.p99 ?? null, convergenceMs: m.convergenceMs, reconnects: m.reconnects };
 }
 
 /** Invariant names across the runs, in the order the runs list them (the summary table's columns). */

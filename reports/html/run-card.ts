@@ -49,7 +49,7 @@ function runCard(row: SummaryRow, axes: ReturnType<typeof chartAxes>): string {
     `snapshots ${m.snapshotRequests} (${m.snapshotFallbacks} fallbacks)`,
     `${m.reconnects} reconnects`,
     m.convergenceMs === null ? "never converged" : `converged ${formatDuration(m.convergenceMs)} after heal`,
-    ...(m.deliveryLatencyMs ? [`latency p50 ${formatDuration(m.deliveryLatencyMs.p50)} / p99 ${formatDuration(m.deliveryLatencyMs.p99)}`] : []),
+    ...(r.deliveryLatencyMs ? [`latency p50 ${formatDuration(r.deliveryLatencyMs.p50)} / p99 ${formatDuration(r.deliveryLatencyMs.p99)}`] : []),
     ...(r.traceHash ? [`trace ${r.traceHash.slice(0, 12)}`] : []),
   ];
   const invariants = r.invariants
