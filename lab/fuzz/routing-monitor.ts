@@ -18,6 +18,7 @@ import type { MessageBus } from "../../relay/bus/message-bus.ts";
 import { DEFAULT_RELAY_CONFIG } from "../../relay/config.ts";
 import type { RelaySocket } from "../../relay/ports.ts";
 import { frameBytes } from "../../relay/protocol/client-frame.ts";
+import { channels } from "../../relay/protocol/messages.ts";
 import type { MonitorObservations, RoutingViolationObservation, SnapshotObservation } from "../observations.ts";
 import { spyOnBus } from "./monitor/bus-spy.ts";
 import type { RateLimitSettings } from "./monitor/rate-model.ts";
@@ -147,9 +148,12 @@ export class RoutingMonitor {
         this.accounting.modelDropped += model;
         this.accounting.reportedDropped += reported;
       },
-      linkUp: () => {
+      linkUp: (scope?: (channel: string) => boolean) => {
         const tMs = this.nowMs();
-        for (const spy of spies.values()) if (spy.welcomed && spy.closedMs === null) this.owedResyncs.push({ tMs, server, spy });
+        for (const spy of spies.values()) {
+          if (scope && !scope(channels.doc(spy.docId))) continue;
+          if (spy.welcomed && spy.closedMs === null) this.owedResyncs.push({ tMs, server, spy });
+        }
       },
     };
   }

@@ -12,8 +12,11 @@ export interface BusSpyReport {
   crossServer(bytes: number, updates: number, updateBytes: number): void;
   queueViolation(detail: string): void;
   queueDropped(model: number, reported: number): void;
-  /** The link came (back) up: every attached client must get a RESYNC for it. */
-  linkUp(): void;
+  /**
+   * The link came (back) up: every attached client must get a RESYNC for it. `scope`: a cluster
+   * shard came back, and only clients of the docs whose channels it carries are owed one.
+   */
+  linkUp(scope?: (channel: string) => boolean): void;
 }
 
 export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport): void {
@@ -28,15 +31,15 @@ export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport
     });
   const onMessage = bus.onMessage.bind(bus);
   bus.onMessage = (handler) =>
-    onMessage((channel, message) => {
+    onMessage((channel, message, link) => {
       countRouted(message, serverId, report);
-      handler(channel, message);
+      handler(channel, message, link);
     });
   const onEvent = bus.onEvent.bind(bus);
   bus.onEvent = (handler) =>
     onEvent((event: BusEvent) => {
       handler(event);
-      if (event.type === "bus-status" && event.connected) report.linkUp();
+      if (event.type === "bus-status" && event.connected) report.linkUp(event.scope);
     });
 }
 
