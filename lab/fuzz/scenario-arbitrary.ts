@@ -11,6 +11,7 @@
 import fc from "fast-check";
 import type { Expectations, FaultKind, Scenario } from "../scenario/types.ts";
 import { ALL_FAULT_KINDS, compileFaults, rawFaultArbitrary } from "./faults.ts";
+import { applyBoundaryTiming, boundaryTimingArbitrary } from "./boundary-timing.ts";
 import { relayKnobsArbitrary } from "./knobs.ts";
 
 export interface ScenarioArbitraryOptions {
@@ -49,7 +50,7 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   queueBound: true,
   noGhostPresence: { withinMs: 15_000 },
   presenceComplete: { withinMs: 10_000 },
-  efficiency: { factor: 3 },
+  efficiency: { factor: 2.5 },
   snapshots: true,
   rateLimitFair: true,
   routing: true,
@@ -83,10 +84,11 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       latency: fc.record({ baseMs: fc.integer({ min: 1, max: 20 }), jitterMs: fc.integer({ min: 0, max: 10 }) }),
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
+      boundary: boundaryTimingArbitrary(),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
-      const faults = compileFaults(raw.faults, raw.topology, durationMs);
+      const faults = applyBoundaryTiming(compileFaults(raw.faults, raw.topology, durationMs), raw.relay, raw.boundary);
       return {
         name: `${options.name ?? "fuzz"}-${raw.seed}`,
         description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"}).`,
