@@ -113,7 +113,7 @@ export interface WireCounts {
 }
 
 export interface RoutingViolationObservation {
-  kind: "self-echo" | "unrequested-snapshot-response" | "duplicate-delivery" | "wrong-doc";
+  kind: "self-echo" | "unrequested-snapshot-response" | "duplicate-delivery" | "wrong-doc" | "forged-delivery";
   tMs: number;
   /** The receiving client's senderId. */
   receiver: string;

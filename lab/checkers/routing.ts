@@ -2,7 +2,8 @@
  * routing: what the relays sent to clients obeys the routing MUSTs (routing monitor,
  * lab/fuzz/routing-monitor.ts): a routed message reaches each other client of its doc at most
  * once (the same messageId twice is a duplicate, counted), never its sender (self-echo), never a
- * client of another doc, and a SNAPSHOT_RESPONSE only the client that asked for it.
+ * client of another doc, a SNAPSHOT_RESPONSE only the client that asked for it, and never a message
+ * an unsigned forger published on Redis (sim runs with a cluster secret have one).
  */
 import type { Observations } from "../observations.ts";
 import type { InvariantResult } from "../record.ts";

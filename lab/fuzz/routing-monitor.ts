@@ -43,6 +43,9 @@ export interface MonitoredOptions extends Partial<RateLimitSettings> {
   ports?: { clock?: { now(): number } };
 }
 
+/** The senderId of the simulator's Redis forger (sim/world/forger.ts): no client may ever receive its messages. */
+export { FORGED_SENDER } from "./monitor/socket-spy.ts";
+
 /** Keep at most this many violations of each list: one is enough to fail, a few help to read. */
 const MAX_KEPT = 20;
 /** A RESYNC owed at a link-up must arrive within this long. */

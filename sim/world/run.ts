@@ -14,6 +14,7 @@ import type { TraceEvent } from "../../lab/trace.ts";
 import { RoutingMonitor } from "../../lab/fuzz/routing-monitor.ts";
 import { wallNowMs } from "../kernel/host.ts";
 import { scheduleFaults } from "./faults.ts";
+import { startForger } from "./forger.ts";
 import { names, placeClient } from "../../lab/placement.ts";
 import { productionRelay, type RelayFactory } from "./relay-host.ts";
 import { createWorld, type SimWorld } from "./world.ts";
@@ -58,6 +59,8 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     redisShards: scenario.topology.redisShards,
   });
   monitor.useTimeSource(() => world.nowMs);
+  // With a cluster secret, a forger publishes unsigned messages (one Redis only: its channels are all there).
+  if (scenario.relay.clusterSecret && (scenario.topology.redisShards ?? 1) === 1) startForger(world, () => names("d", scenario.topology.docs));
   for (const server of names("s", scenario.topology.servers)) world.addServer(server);
   const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);
   for (let i = 0; i < scenario.topology.clients; i++) {

@@ -7,6 +7,7 @@
 import type { BusEvent, BusOptions, MessageBus } from "../../../relay/bus/message-bus.ts";
 import { BoundedOutageQueue } from "../../../relay/bus/outage-queue.ts";
 import { QueueSpy } from "./queue-spy.ts";
+import { FORGED_SENDER } from "./socket-spy.ts";
 
 export interface BusSpyReport {
   crossServer(bytes: number, updates: number, updateBytes: number): void;
@@ -50,7 +51,7 @@ function countRouted(text: string, serverId: string, report: BusSpyReport): void
   } catch {
     return report.crossServer(text.length, 0, 0);
   }
-  if (message.sourceServerId === serverId) return;
+  if (message.sourceServerId === serverId || (message as { senderId?: unknown }).senderId === FORGED_SENDER) return;
   const members = message.type === "BATCH" && Array.isArray(message.payload?.messages) ? (message.payload.messages as (typeof message)[]) : [message];
   let updates = 0;
   let updateBytes = 0;

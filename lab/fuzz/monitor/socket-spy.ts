@@ -7,6 +7,9 @@ import type { RelaySocket } from "../../../relay/ports.ts";
 import type { RoutingViolationObservation, SnapshotObservation } from "../../observations.ts";
 import { IdealRateLimiter, type RateLimitSettings } from "./rate-model.ts";
 
+/** The simulator's Redis forger (sim/world/forger.ts); kept here so the monitor's parts do not import it. */
+export const FORGED_SENDER = "lfcc-forger";
+
 /** What all spies of one run share (the monitor). */
 export interface SpyContext {
   nowMs(): number;
@@ -137,6 +140,9 @@ export class SocketSpy implements RelaySocket {
     }
     if (typeof type === "string" && ECHO_TYPES.has(type) && senderId === receiver) {
       this.ctx.violation({ kind: "self-echo", receiver, detail: `${receiver} received its own ${type} (${String(messageId)})` });
+    }
+    if (senderId === FORGED_SENDER) {
+      this.ctx.violation({ kind: "forged-delivery", receiver, detail: `${receiver} received an unsigned ${String(type)} a forger published on Redis (${String(messageId)})` });
     }
     if (type === "SNAPSHOT_RESPONSE") this.onSnapshotResponse(payload ?? {});
     if (typeof messageId === "string") {
