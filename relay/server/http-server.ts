@@ -9,7 +9,9 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "../ports.ts";
-import { systemClock } from "../adapters/system.ts";
+import { cryptoRandom, systemClock } from "../adapters/system.ts";
+import { YWebsocketDialect } from "../dialects/y-websocket/dialect.ts";
+import { attachYWebsocket, refuseYWebsocket, registerYWebsocketMetrics } from "../dialects/y-websocket/ws-host.ts";
 import { authorize, secretKey } from "./auth.ts";
 import type { HostedRelay } from "./hosted-relay.ts";
 import { startLivenessChecks, trackLiveness } from "./liveness.ts";
@@ -43,7 +45,9 @@ export interface RelayHost {
 export function createRelayHost(options: RelayHostOptions): RelayHost {
   const { relay, logger } = options;
   const secret = secretKey(options.jwtSecret);
+  const yWebsocket = new YWebsocketDialect({ relay, clock: systemClock, random: cryptoRandom });
   const metrics = createRelayMetrics(relay);
+  registerYWebsocketMetrics(metrics.registry, yWebsocket);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxPayloadBytes });
   const httpServer = createServer((request, response) => void serveHttp(request, response));
   let stopLiveness: (() => void) | null = null;
@@ -68,12 +72,20 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on("error", (error) => logger.debug({ err: String(error) }, "upgrade socket error"));
     if (closing) return refuseUpgrade(socket, 503, "server shutting down");
-    const { docId, token } = readUpgradeTarget(request);
+    const { docId, token, dialect } = readUpgradeTarget(request);
     if (!docId) return refuseUpgrade(socket, 400, "missing or invalid docId (^[A-Za-z0-9._:-]{1,128}$)");
     const auth = await authorize(secret, token, docId);
     if (!auth.ok) {
       logger.info({ docId, reason: auth.reason }, "connection refused");
+      // y-websocket retries an HTTP 401 forever; a 4401/4403 close makes it stop (PROTOCOL.md section 9).
+      if (dialect === "y-websocket") return wss.handleUpgrade(request, socket, head, (ws) => refuseYWebsocket(ws, auth.reason));
       return refuseUpgrade(socket, 401, auth.reason);
+    }
+    if (dialect === "y-websocket") {
+      return wss.handleUpgrade(request, socket, head, (ws) => {
+        trackLiveness(ws);
+        attachYWebsocket(yWebsocket, ws, docId, options.newClientId(), auth.role, logger);
+      });
     }
     wss.handleUpgrade(request, socket, head, (ws) => attach(ws, docId, auth.role));
   }
@@ -115,6 +127,7 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
     close() {
       closing ??= (async () => {
         stopLiveness?.();
+        yWebsocket.close();
         await relay.shutdown();
         await closeStragglers(wss, 1000);
         wss.close();

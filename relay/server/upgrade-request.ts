@@ -5,19 +5,25 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { docIdFromPath } from "../dialects/y-websocket/ws-host.ts";
 import { DOC_ID_PATTERN } from "../protocol/messages.ts";
 
 export interface UpgradeTarget {
   docId: string | null;
   token: string | null;
+  /** `?docId=`: the JSON protocol; no docId query and a `/<docId>` path: y-websocket (PROTOCOL.md section 9). */
+  dialect: "json" | "y-websocket";
 }
 
 export function readUpgradeTarget(request: IncomingMessage): UpgradeTarget {
   const url = new URL(request.url ?? "/", "http://relay.invalid");
-  const docId = url.searchParams.get("docId");
+  const queryDocId = url.searchParams.get("docId");
+  const pathDocId = queryDocId === null ? docIdFromPath(url.pathname) : null;
+  const docId = queryDocId ?? pathDocId;
   return {
     docId: docId !== null && DOC_ID_PATTERN.test(docId) ? docId : null,
     token: url.searchParams.get("token") ?? bearerToken(request.headers.authorization),
+    dialect: pathDocId !== null ? "y-websocket" : "json",
   };
 }
 
