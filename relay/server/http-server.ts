@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Logger } from "../ports.ts";
 import { cryptoRandom, systemClock } from "../adapters/system.ts";
 import { YWebsocketDialect } from "../dialects/y-websocket/dialect.ts";
-import { attachYWebsocket, refuseYWebsocket, registerYWebsocketMetrics } from "../dialects/y-websocket/ws-host.ts";
+import { attachYWebsocket, refuseYWebsocket, registerYWebsocketMetrics } from "./y-websocket-host.ts";
 import { authorize, secretKey } from "./auth.ts";
 import type { HostedRelay } from "./hosted-relay.ts";
 import { startLivenessChecks, trackLiveness } from "./liveness.ts";

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { docIdFromPath } from "../dialects/y-websocket/ws-host.ts";
+import { docIdFromPath } from "./y-websocket-host.ts";
 import { DOC_ID_PATTERN } from "../protocol/messages.ts";
 
 export interface UpgradeTarget {

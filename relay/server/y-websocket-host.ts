@@ -4,9 +4,9 @@
  */
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { WebSocket } from "ws";
-import type { Logger } from "../../ports.ts";
-import type { Role } from "../../protocol/messages.ts";
-import type { YWebsocketDialect, YWebsocketStats } from "./dialect.ts";
+import type { Logger } from "../ports.ts";
+import type { Role } from "../protocol/messages.ts";
+import type { YWebsocketDialect, YWebsocketStats } from "../dialects/y-websocket/dialect.ts";
 
 /** 4400-4499: y-websocket 3 stops reconnecting (y-websocket.js `defaultShouldReconnect`). */
 export const CLOSE_UNAUTHENTICATED = 4401;
