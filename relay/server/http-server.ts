@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import type { YWebsocketConfig } from "../config.ts";
 import type { Logger } from "../ports.ts";
 import { cryptoRandom, systemClock } from "../adapters/system.ts";
 import { YWebsocketDialect } from "../dialects/y-websocket/dialect.ts";
@@ -32,6 +33,8 @@ export interface RelayHostOptions {
   wsMaxPayloadBytes: number;
   /** Ping every client this often; terminate the ones that missed the last pong. Default 30 000 ms. */
   pingIntervalMs?: number;
+  /** The y-websocket dialect's timers (defaults in relay/config.ts). */
+  yWebsocket?: Partial<YWebsocketConfig>;
 }
 
 export interface RelayHost {
@@ -45,7 +48,7 @@ export interface RelayHost {
 export function createRelayHost(options: RelayHostOptions): RelayHost {
   const { relay, logger } = options;
   const secret = secretKey(options.jwtSecret);
-  const yWebsocket = new YWebsocketDialect({ relay, clock: systemClock, random: cryptoRandom });
+  const yWebsocket = new YWebsocketDialect({ relay, clock: systemClock, random: cryptoRandom, config: options.yWebsocket });
   const metrics = createRelayMetrics(relay);
   registerYWebsocketMetrics(metrics.registry, yWebsocket);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxPayloadBytes });

@@ -9,7 +9,7 @@ import { StatelessCollabRelay, type RelayOptions } from "../relay.ts";
 import { createRedisAdapter } from "../bus/create-redis-adapter.ts";
 import { createInMemoryMessageBus } from "../bus/in-memory-bus.ts";
 import { generateClientId } from "../ids.ts";
-import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../config.ts";
+import { DEFAULT_RELAY_CONFIG, type RelayConfig, type YWebsocketConfig } from "../config.ts";
 import { pinoLogger } from "../adapters/system.ts";
 import type { Logger } from "../ports.ts";
 import { createRelayHost } from "./http-server.ts";
@@ -23,6 +23,8 @@ export interface RelayServerOptions extends Partial<RelayConfig> {
   logger?: Logger;
   /** WebSocket ping period for dead-peer detection. Default 30 000 ms. */
   pingIntervalMs?: number;
+  /** The y-websocket dialect's timers (defaults in relay/config.ts). */
+  yWebsocket?: Partial<YWebsocketConfig>;
   /** Extra relay options (events, planted-bug parts) for tests and tools. */
   relayOptions?: Omit<RelayOptions, keyof RelayConfig>;
 }
@@ -38,7 +40,7 @@ export interface RelayServer {
 }
 
 export function createRelayServer(options: RelayServerOptions = {}): RelayServer {
-  const { redisUrl, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, ...config } = options;
+  const { redisUrl, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, yWebsocket, ...config } = options;
   const logger = givenLogger ?? pinoLogger("info", { service: "lfcc-relay" });
   const relay = new StatelessCollabRelay({
     ...config,
@@ -52,6 +54,7 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
     logger,
     jwtSecret,
     pingIntervalMs,
+    yWebsocket,
     newClientId: () => generateClientId(),
     wsMaxPayloadBytes: maxFrameBytes * 4 + 64 * 1024,
   });

@@ -179,8 +179,11 @@ export class YWebsocketSession implements RelaySocket {
         return this.sendAwareness(this.awareness.toClient(from, payload, this.ctx.clock.now()));
       case MessageType.LEAVE:
         return this.sendAwareness(this.awareness.leave(typeof payload.senderId === "string" ? payload.senderId : from));
+      case MessageType.WELCOME:
       case MessageType.JOIN:
-        // The newcomer has no awareness of anyone yet: the client answers a query with its states.
+        // JOIN: the newcomer has no awareness of anyone yet. WELCOME: what the client sent on open
+        // went out before it was attached, so a peer attaching at the same moment may have missed
+        // it (and we its JOIN). Either way the client answers the query with its states, re-sent.
         this.sendBinary(wire.QUERY_AWARENESS);
         return;
       case MessageType.SNAPSHOT_REQUEST:
