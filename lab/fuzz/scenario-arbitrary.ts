@@ -31,6 +31,8 @@ export interface ScenarioArbitraryOptions {
   maxEditsPerSecond?: number;
   /** Randomize relay config knobs. Default true. */
   randomizeRelay?: boolean;
+  /** Most clients that are real y-websocket WebsocketProviders (the last of c1..cN). Default 3; 0: none. */
+  maxYWebsocketClients?: number;
 }
 
 /**
@@ -68,6 +70,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       latency: fc.record({ baseMs: fc.integer({ min: 1, max: 20 }), jitterMs: fc.integer({ min: 0, max: 10 }) }),
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
+      // Drawn last, so adding it left every other field's draw as it was for a given seed.
+      yWebsocketClients: fc.integer({ min: 0, max: options.maxYWebsocketClients ?? 3 }),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
@@ -77,7 +81,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"}).`,
         seed: raw.seed,
         durationMs,
-        topology: raw.topology,
+        topology: withClientKinds(raw.topology, raw.yWebsocketClients),
         relay: raw.relay,
         workload: { editsPerSecond: raw.editsPerSecond, ops: raw.ops },
         network: { latency: raw.latency },
@@ -93,4 +97,10 @@ function faultListArbitrary(options: ScenarioArbitraryOptions) {
   if (maxLength === 0) return fc.constant([]);
   // size "max": lengths spread over 0..maxFaults (fast-check's default bias would draw mostly empty schedules).
   return fc.array(rawFaultArbitrary(kinds), { maxLength, size: "max" });
+}
+
+/** Mixed topologies: up to `yWebsocket` of the clients speak y-websocket . */
+function withClientKinds(topology: Scenario["topology"], yWebsocket: number): Scenario["topology"] {
+  const count = Math.min(yWebsocket, topology.clients);
+  return count > 0 ? { ...topology, yWebsocketClients: count } : topology;
 }

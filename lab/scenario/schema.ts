@@ -78,7 +78,14 @@ export const scenarioSchema = strictMapping({
   description: z.string().default(D.description),
   seed: z.number().int().min(0).default(D.seed),
   duration: positiveDurationMs(),
-  topology: strictMapping({ servers: count(1), docs: count(1).default(D.docs), clients: count(0) }),
+  topology: strictMapping({
+    servers: count(1),
+    docs: count(1).default(D.docs),
+    // A count (all LfccProvider clients), or client kinds: `{ lfcc: 6, yWebsocket: 3 }` (docs/SCENARIOS-REFERENCE.md).
+    clients: z.union([count(0), strictMapping({ lfcc: count(0).default(0), yWebsocket: count(0).default(0) }, "client kind")], {
+      error: "expected a count or client kinds { lfcc: N, yWebsocket: M }",
+    }),
+  }),
   relay: relaySchema.default({}),
   workload: strictMapping({
     editsPerSecond: z.number().min(0).finite().default(D.editsPerSecond),

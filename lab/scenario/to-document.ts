@@ -14,7 +14,7 @@ export function toScenarioDocument(scenario: Scenario): Record<string, unknown> 
     description: scenario.description,
     seed: scenario.seed,
     duration: d(scenario.durationMs),
-    topology: { ...scenario.topology },
+    topology: topologyToDocument(scenario.topology),
   };
   const relay = relayToDocument(scenario.relay);
   if (Object.keys(relay).length > 0) document.relay = relay;
@@ -67,4 +67,10 @@ function expectToDocument(expect: Scenario["expect"]): Record<string, unknown> {
   if (expect.queueBound !== undefined) document.queueBound = expect.queueBound;
   if (expect.noGhostPresence) document.noGhostPresence = { within: d(expect.noGhostPresence.withinMs) };
   return document;
+}
+
+function topologyToDocument(topology: Scenario["topology"]): Record<string, unknown> {
+  const { yWebsocketClients, ...rest } = topology;
+  if (!yWebsocketClients) return { ...rest };
+  return { ...rest, clients: { lfcc: topology.clients - yWebsocketClients, yWebsocket: yWebsocketClients } };
 }

@@ -11,6 +11,8 @@ export interface Topology {
   servers: number; // s1..sN
   docs: number; // d1..dN
   clients: number; // c1..cN, spread round-robin over docs, then servers
+  /** How many of c1..cN are real y-websocket WebsocketProviders (the LAST ones); absent: none. */
+  yWebsocketClients?: number;
 }
 
 export interface Workload {

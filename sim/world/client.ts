@@ -23,7 +23,7 @@ export interface ClientEnv {
   network: Network;
   observer: ObservationLog;
   /** The load balancer: URL of the server this client should use now. */
-  urlFor: (client: SimClient) => string;
+  urlFor: (client: { name: string; homeServer: string }) => string;
   /** serverId -> server name, for session observations. */
   serverNameOf: (serverId: string) => string;
 }
@@ -158,7 +158,7 @@ export class SimClient {
   }
 }
 
-function endReason(info: CloseInfo): string {
+export function endReason(info: CloseInfo): string {
   if (info.code === 1001) return "stop";
   if (info.code === 4008) return "slow-consumer";
   if (info.reason === "crash" || info.reason === "partition" || info.reason === "disconnect" || info.reason === "stopped") {

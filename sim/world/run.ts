@@ -11,6 +11,7 @@ import { quiescenceStartMs, type Scenario } from "../../lab/scenario/types.ts";
 import type { TraceEvent } from "../../lab/trace.ts";
 import { wallNowMs } from "../kernel/host.ts";
 import { scheduleFaults } from "./faults.ts";
+import { clientKindOf } from "../../lab/scenario/names.ts";
 import { names, placeClient } from "./placement.ts";
 import type { RelayFactory } from "./relay-host.ts";
 import { createWorld, type SimWorld } from "./world.ts";
@@ -55,7 +56,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
   const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);
   for (let i = 0; i < scenario.topology.clients; i++) {
     const placement = placeClient(scenario.topology, i);
-    world.addClient(placement.client, placement.docId, placement.server);
+    world.addClient(placement.client, placement.docId, placement.server, clientKindOf(scenario.topology, placement.client));
     startClientWorkload(placement.client);
   }
   const faults = scheduleFaults(world, scenario.faults, { topology: scenario.topology, startClientWorkload });

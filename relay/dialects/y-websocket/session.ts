@@ -54,6 +54,9 @@ type Asked = { kind: "snapshot"; requestId: string } | { kind: "answer"; peer: s
 
 type Payload = Record<string, unknown>;
 
+/** Frames held until WELCOME; more are dropped and counted (the pull after sync recovers edits). */
+const MAX_EARLY_FRAMES = 256;
+
 export class YWebsocketSession implements RelaySocket {
   private readonly asked: Asked[] = [];
   private readonly estimate = new StateEstimate();
@@ -63,6 +66,14 @@ export class YWebsocketSession implements RelaySocket {
   private lastSentMs: number;
   private resyncTimer: TimerHandle | undefined;
   private ended = false;
+  /**
+   * Frames that arrived before WELCOME (y-websocket sends SyncStep1 the moment the socket opens).
+   * Handled once attached, like an LfccProvider that speaks only after WELCOME: a snapshot asked
+   * for earlier could come back empty, and the state its pull sends could reach peers that are
+   * not attached yet, so two clients starting together could each miss the other's edits (the
+   * fuzzer found it: 1 server, 2 y-websocket clients).
+   */
+  private early: unknown[] | null = [];
 
   constructor(
     private readonly socket: BinarySocket,
@@ -104,6 +115,11 @@ export class YWebsocketSession implements RelaySocket {
 
   /** One frame from the y-websocket client. Never throws. */
   receive(data: unknown): void {
+    if (this.early) {
+      if (this.early.length < MAX_EARLY_FRAMES) this.early.push(data);
+      else this.reject("before-welcome-overflow");
+      return;
+    }
     const bytes = wire.binaryOf(data);
     const message = bytes ? wire.decodeClientMessage(bytes) : null;
     if (!message) return this.reject(bytes ? "undecodable" : "text-frame");
@@ -180,10 +196,13 @@ export class YWebsocketSession implements RelaySocket {
       case MessageType.LEAVE:
         return this.sendAwareness(this.awareness.leave(typeof payload.senderId === "string" ? payload.senderId : from));
       case MessageType.WELCOME:
+        this.flushEarly();
+        // A peer attaching at the same moment may have missed the awareness the client sent on
+        // open (and we its JOIN): the client answers the query with its states, re-sent.
+        this.sendBinary(wire.QUERY_AWARENESS);
+        return;
       case MessageType.JOIN:
-        // JOIN: the newcomer has no awareness of anyone yet. WELCOME: what the client sent on open
-        // went out before it was attached, so a peer attaching at the same moment may have missed
-        // it (and we its JOIN). Either way the client answers the query with its states, re-sent.
+        // The newcomer has no awareness of anyone yet.
         this.sendBinary(wire.QUERY_AWARENESS);
         return;
       case MessageType.SNAPSHOT_REQUEST:
@@ -197,6 +216,12 @@ export class YWebsocketSession implements RelaySocket {
       case MessageType.ERROR:
         return this.onCoreError(payload);
     }
+  }
+
+  private flushEarly(): void {
+    const early = this.early ?? [];
+    this.early = null;
+    for (const data of early) this.receive(data);
   }
 
   private deliverUpdate(update: unknown): void {
