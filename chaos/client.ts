@@ -4,7 +4,7 @@
  */
 import * as Y from "yjs";
 import { LfccProvider } from "../relay/provider/index.ts";
-import { replicaDigest } from "../sim/world/digest.ts";
+import { replicaDigest } from "../lab/digest.ts";
 import type { Random } from "../relay/ports.ts";
 import type { WelcomePayload } from "../relay/protocol/messages.ts";
 import type { EditObservation, LeaveObservation, SessionObservation } from "../lab/observations.ts";

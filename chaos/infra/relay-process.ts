@@ -4,10 +4,17 @@
  * are kept (bounded) so a failing run can save them under --out.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../../relay/config.ts";
 
-const LFCC_BIN = fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
+/**
+ * The package's own `lfcc` executable: two folders up from chaos/infra/ in a checkout, three from
+ * dist/chaos/infra/ in the build (the build does not copy bin/, it sits beside dist/).
+ */
+const LFCC_BIN = ["../../bin/lfcc.js", "../../../bin/lfcc.js"]
+  .map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)))
+  .find((path) => existsSync(path)) ?? fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
 /** Lines of relay log kept per server (the tail matters most for a post-mortem). */
 const LOG_LINES_KEPT = 20_000;
 /** How long `lfcc serve` may take to print `listening` (tsx compiles on first start). */

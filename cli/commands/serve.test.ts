@@ -35,4 +35,22 @@ describe("lfcc serve options", () => {
     expect(() => options("[1]")).toThrow(/JSON object/);
     expect(() => options("{not json")).toThrow(UsageError);
   });
+  it("refuses an empty JWT secret from the flag or the env (never auth off)", () => {
+    expect(() => serveOptions({ ...base, jwtSecret: "" }, {})).toThrow(/--jwt-secret is empty/);
+    expect(() => serveOptions(base, { JWT_SECRET: "" })).toThrow(/JWT_SECRET is empty/);
+    expect(() => serveOptions({ ...base, jwtSecret: "" }, { JWT_SECRET: "set" })).toThrow(UsageError);
+    expect(serveOptions({ ...base, jwtSecret: "s" }, { JWT_SECRET: "" }).jwtSecret).toBe("s");
+    expect(serveOptions(base, {}).jwtSecret).toBeUndefined();
+  });
+  it("reads the admission flags and refuses nonsense", () => {
+    expect(serveOptions({ ...base, maxConnections: "5", maxConnectionsPerIp: "2", headerTimeout: "750ms" }, {})).toMatchObject({
+      maxConnections: 5,
+      maxConnectionsPerIp: 2,
+      headersTimeoutMs: 750,
+    });
+    expect(serveOptions(base, {}).maxConnections).toBeUndefined(); // the host's default (10000) applies
+    expect(() => serveOptions({ ...base, maxConnections: "0" }, {})).toThrow(/--max-connections/);
+    expect(() => serveOptions({ ...base, maxConnectionsPerIp: "lots" }, {})).toThrow(/--max-connections-per-ip/);
+    expect(() => serveOptions({ ...base, headerTimeout: "0s" }, {})).toThrow(/--header-timeout/);
+  });
 });

@@ -44,6 +44,12 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   noDataLoss: true,
   queueBound: true,
   noGhostPresence: { withinMs: 15_000 },
+  presenceComplete: { withinMs: 10_000 },
+  efficiency: { factor: 3 },
+  snapshots: true,
+  rateLimitFair: true,
+  routing: true,
+  accounting: true,
 };
 
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {

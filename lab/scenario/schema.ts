@@ -105,6 +105,15 @@ export const scenarioSchema = strictMapping({
     noDataLoss: z.boolean().optional(),
     queueBound: z.boolean().optional(),
     noGhostPresence: withinOrFlag(D.noGhostPresenceWithinMs),
+    presenceComplete: withinOrFlag(D.presenceCompleteWithinMs),
+    efficiency: z.preprocess(
+      (value) => (value === true ? {} : value === false ? undefined : value),
+      strictMapping({ factor: z.number().min(1).finite().default(D.efficiencyFactor) }).optional(),
+    ),
+    snapshots: z.boolean().optional(),
+    rateLimitFair: z.boolean().optional(),
+    routing: z.boolean().optional(),
+    accounting: z.boolean().optional(),
   }, "invariant"),
 }, "key");
 

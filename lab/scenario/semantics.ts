@@ -53,6 +53,11 @@ function normalizeExpect(expect: ScenarioInput["expect"]): Scenario["expect"] {
   if (expect.noDataLoss !== undefined) result.noDataLoss = expect.noDataLoss;
   if (expect.queueBound !== undefined) result.queueBound = expect.queueBound;
   if (expect.noGhostPresence) result.noGhostPresence = { withinMs: expect.noGhostPresence.within };
+  if (expect.presenceComplete) result.presenceComplete = { withinMs: expect.presenceComplete.within };
+  if (expect.efficiency) result.efficiency = { factor: expect.efficiency.factor };
+  for (const flag of ["snapshots", "rateLimitFair", "routing", "accounting"] as const) {
+    if (expect[flag] !== undefined) result[flag] = expect[flag];
+  }
   return result;
 }
 

@@ -66,6 +66,11 @@ function expectToDocument(expect: Scenario["expect"]): Record<string, unknown> {
   if (expect.noDataLoss !== undefined) document.noDataLoss = expect.noDataLoss;
   if (expect.queueBound !== undefined) document.queueBound = expect.queueBound;
   if (expect.noGhostPresence) document.noGhostPresence = { within: d(expect.noGhostPresence.withinMs) };
+  if (expect.presenceComplete) document.presenceComplete = { within: d(expect.presenceComplete.withinMs) };
+  if (expect.efficiency) document.efficiency = { factor: expect.efficiency.factor };
+  for (const flag of ["snapshots", "rateLimitFair", "routing", "accounting"] as const) {
+    if (expect[flag] !== undefined) document[flag] = expect[flag];
+  }
   return document;
 }
 

@@ -47,6 +47,13 @@ export interface Expectations {
   noDataLoss?: boolean;
   queueBound?: boolean;
   noGhostPresence?: { withinMs: number };
+  /** Additive (docs/CHECKERS.md): judged from the routing monitor and peer samples (sim). */
+  presenceComplete?: { withinMs: number };
+  efficiency?: { factor: number };
+  snapshots?: boolean;
+  rateLimitFair?: boolean;
+  routing?: boolean;
+  accounting?: boolean;
 }
 
 export interface Scenario {

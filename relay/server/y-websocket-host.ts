@@ -4,7 +4,6 @@
  */
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { WebSocket } from "ws";
-import type { Logger } from "../ports.ts";
 import type { Role } from "../protocol/messages.ts";
 import type { YWebsocketDialect, YWebsocketStats } from "../dialects/y-websocket/dialect.ts";
 
@@ -23,25 +22,22 @@ export function docIdFromPath(pathname: string): string | null {
   }
 }
 
-/** Wires an accepted `ws` socket to a dialect session. */
-export function attachYWebsocket(dialect: YWebsocketDialect, ws: WebSocket, docId: string, senderId: string, role: Role, logger: Logger): void {
+/** An accepted `ws` socket as a dialect session: what the host feeds its frames and close to. */
+export function yWebsocketConnection(dialect: YWebsocketDialect, ws: WebSocket, docId: string, senderId: string, role: Role) {
   const session = dialect.accept(ws, docId, senderId, role);
-  ws.on("message", (data) => session.receive(data));
-  ws.on("close", () => dialect.release(session));
-  ws.on("error", (error) => logger.debug({ senderId, err: String(error) }, "y-websocket socket error"));
-  session.open().catch((error: unknown) => {
-    logger.error({ senderId, docId, err: String(error) }, "y-websocket handleConnection failed");
-    ws.close(1011, "internal error");
-  });
+  return {
+    message: (data: unknown) => session.receive(data),
+    closed: () => dialect.release(session),
+    open: () => session.open(),
+  };
 }
 
 /**
  * Refuses an accepted socket so the client stops retrying: 4403 when the token is good but does
  * not cover the doc, 4401 for every other auth failure (missing, bad, expired token, bad role).
  */
-export function refuseYWebsocket(ws: WebSocket, reason: string): void {
-  const forbidden = reason === "token does not cover this document";
-  ws.close(forbidden ? CLOSE_FORBIDDEN : CLOSE_UNAUTHENTICATED, reason.slice(0, 120));
+export function refuseYWebsocket(ws: WebSocket, forbidden: boolean, detail: string): void {
+  ws.close(forbidden ? CLOSE_FORBIDDEN : CLOSE_UNAUTHENTICATED, detail.slice(0, 120));
 }
 
 /** `/metrics` lines of the dialect, read from its stats at scrape time. */

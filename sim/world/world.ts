@@ -10,7 +10,7 @@
  *   world.replicaDigests("d1");
  */
 import * as Y from "yjs";
-import type { Observations } from "../../lab/observations.ts";
+import type { Observations, PeerSample } from "../../lab/observations.ts";
 import type { Workload } from "../../lab/scenario/types.ts";
 import type { RelayConfig } from "../../relay/config.ts";
 import { SimKernel } from "../kernel/kernel.ts";
@@ -43,6 +43,8 @@ export interface WorldOptions {
   sparseReplicaSamplingUntilMs?: number;
   /** How often the time series is sampled (virtual ms). Default 500. */
   timeSeriesEveryMs?: number;
+  /** How often every connected client's peer set is sampled (virtual ms). Default 500. */
+  peerSampleEveryMs?: number;
 }
 
 /** Replica sampling period before `sparseReplicaSamplingUntilMs`. */
@@ -59,6 +61,7 @@ export class SimWorld {
   readonly servers = new Map<string, SimServer>();
   readonly clients = new Map<string, AnySimClient>();
   readonly timeSeries: TimeSeriesRecorder;
+  readonly peerSamples: PeerSample[] = [];
   private readonly relayFactory: RelayFactory;
   private readonly serverNames = new Map<string, string>();
 
@@ -71,6 +74,7 @@ export class SimWorld {
     this.timeSeries = new TimeSeriesRecorder(this);
     this.every(options.replicaSampleEveryMs ?? 250, () => this.sampleReplicas());
     this.every(options.timeSeriesEveryMs ?? 500, () => this.timeSeries.sample(this.kernel.nowMs));
+    this.every(options.peerSampleEveryMs ?? 500, () => this.samplePeers());
   }
 
   get nowMs(): number {
@@ -242,6 +246,7 @@ export class SimWorld {
       sessions: this.observer.sessions,
       leaves: this.observer.leaves,
       peersSeen: this.observer.peersSeen,
+      peerSamples: this.peerSamples,
       queueSamples: this.observer.queueSamples,
       replicaSamples: this.observer.replicaSamples,
       finalReplicas: [...this.clients.values()].map((client) => ({
@@ -269,6 +274,18 @@ export class SimWorld {
     if (now < (this.options.sparseReplicaSamplingUntilMs ?? 0) && now % SPARSE_SAMPLE_EVERY_MS !== 0) return;
     for (const docId of this.docIds()) {
       this.observer.replicaSamples.push({ tMs: this.kernel.nowMs, docId, digests: this.replicaDigests(docId) });
+    }
+  }
+
+  /** Presence completeness is judged on these: who each connected client counts as present. */
+  private samplePeers(): void {
+    const tMs = this.kernel.nowMs;
+    for (const client of this.clients.values()) {
+      // A y-websocket client never learns its senderId nor its peers' (see yws-client.ts).
+      if (!(client instanceof SimClient)) continue;
+      const senderId = client.provider.senderId;
+      if (!client.isConnected || client.left || senderId === null) continue;
+      this.peerSamples.push({ tMs, client: client.name, docId: client.docId, senderId, peers: [...client.provider.peers] });
     }
   }
 

@@ -14,13 +14,13 @@ import type { WebsocketProvider } from "y-websocket";
 import type { SessionObservation } from "../../lab/observations.ts";
 import type { Workload } from "../../lab/scenario/types.ts";
 import type { NodeClock } from "../kernel/clock.ts";
-import type { SimRandom } from "../kernel/random.ts";
+import type { SimRandom } from "../../lab/random.ts";
 import type { CloseInfo, Endpoint } from "../net/network.ts";
 import { VirtualBinaryClientSocket } from "../net/binary-websocket.ts";
 import { loadRealWebsocketProvider } from "../yws/real-provider.ts";
-import { applyWorkloadOp, nextEditDelayMs } from "../workload.ts";
+import { applyWorkloadOp, nextEditDelayMs } from "../../lab/workload.ts";
 import { endReason, type ClientEnv } from "./client.ts";
-import { replicaDigest } from "./digest.ts";
+import { replicaDigest } from "../../lab/digest.ts";
 
 export class SimYwsClient {
   readonly kind = "yWebsocket";

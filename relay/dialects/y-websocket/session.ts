@@ -65,6 +65,7 @@ export class YWebsocketSession implements RelaySocket {
   private rejectedInRow = 0;
   private lastSentMs: number;
   private resyncTimer: TimerHandle | undefined;
+  private flushTimer: TimerHandle | undefined;
   private ended = false;
   /**
    * Frames that arrived before WELCOME (y-websocket sends SyncStep1 the moment the socket opens).
@@ -107,6 +108,7 @@ export class YWebsocketSession implements RelaySocket {
     if (this.ended) return;
     this.ended = true;
     this.ctx.clock.clearTimeout(this.resyncTimer);
+    this.ctx.clock.clearTimeout(this.flushTimer);
     this.asked.length = 0;
     this.ctx.relay.handleDisconnection(this);
   }
@@ -196,10 +198,10 @@ export class YWebsocketSession implements RelaySocket {
       case MessageType.LEAVE:
         return this.sendAwareness(this.awareness.leave(typeof payload.senderId === "string" ? payload.senderId : from));
       case MessageType.WELCOME:
-        this.flushEarly();
-        // A peer attaching at the same moment may have missed the awareness the client sent on
-        // open (and we its JOIN): the client answers the query with its states, re-sent.
-        this.sendBinary(wire.QUERY_AWARENESS);
+        // After the core has finished attaching us (our JOIN published): a PRESENCE routed ahead
+        // of the JOIN makes remote servers count us known, so our JOIN would not reach peers and
+        // they would not re-send their awareness to us.
+        this.flushTimer = this.ctx.clock.setTimeout(() => this.afterWelcome(), 0);
         return;
       case MessageType.JOIN:
         // The newcomer has no awareness of anyone yet.
@@ -218,10 +220,14 @@ export class YWebsocketSession implements RelaySocket {
     }
   }
 
-  private flushEarly(): void {
+  private afterWelcome(): void {
+    if (this.ended) return;
     const early = this.early ?? [];
     this.early = null;
     for (const data of early) this.receive(data);
+    // A peer attaching at the same moment may have missed the awareness the client sent on open
+    // (and we its JOIN): the client answers the query with its states, re-sent.
+    this.sendBinary(wire.QUERY_AWARENESS);
   }
 
   private deliverUpdate(update: unknown): void {
