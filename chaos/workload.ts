@@ -6,7 +6,7 @@
  */
 import type { Workload } from "../lab/scenario/types.ts";
 import type { SimRandom } from "../lab/random.ts";
-import type { ChaosClient } from "./client.ts";
+import type { WorkloadTarget } from "../lab/workload.ts";
 import { applyWorkloadOp, nextEditDelayMs } from "../lab/workload.ts";
 
 export class ChaosWorkload {
@@ -16,7 +16,7 @@ export class ChaosWorkload {
   constructor(private readonly workload: Workload) {}
 
   /** Starts editing on `client` until stop() or until the client leaves. */
-  drive(client: ChaosClient, random: SimRandom): void {
+  drive(client: WorkloadTarget & { live: boolean }, random: SimRandom): void {
     if (this.workload.editsPerSecond <= 0) return;
     const tick = () => {
       this.timers.delete(timer);
