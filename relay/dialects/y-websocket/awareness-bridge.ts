@@ -1,15 +1,15 @@
 /**
- * Awareness <-> PRESENCE for one y-websocket session (the mapping is documented in docs/Y-WEBSOCKET.md).
+ * Awareness <-> PRESENCE for the y-websocket sessions of one document (mapping: docs/Y-WEBSOCKET.md).
  *
  * - Client -> relay: an awareness update becomes `PRESENCE { state, awareness }`: `state` is the
  *   client's own state (what JSON clients read), `awareness` the update's bytes in base64 (what
  *   other y-websocket sessions forward verbatim, so clientIDs and clocks stay the client's own).
  *   y-websocket re-broadcasts EVERY awareness change it applies, remote ones included
- *   (y-websocket.js `_awarenessUpdateHandler` has no origin filter), so entries of clients this
- *   session delivered are echoes and are dropped here, or each delivery would come back N-fold.
+ *   (y-websocket.js `_awarenessUpdateHandler` has no origin filter), so entries of clientIDs that
+ *   belong to another sender are echoes and are dropped here, or each delivery would come back N-fold.
  * - Relay -> client: a PRESENCE carrying `awareness` is forwarded as is; one from a JSON client
  *   becomes an entry of a made-up clientID (2^32 + hash of its senderId, outside Yjs' uint32
- *   range) with a clock this session counts, re-sent every `awarenessRenewMs` because y-protocols
+ *   range) with a clock counted here, re-sent every `awarenessRenewMs` because y-protocols
  *   drops states not renewed for 30 s.
  * - LEAVE of a sender: its entries get a null state at the last clock seen, which y-protocols
  *   applies (awareness.js: `currClock === clock && state === null`) and which still lets the
@@ -18,10 +18,9 @@
 import { fromBase64, toBase64 } from "lib0/buffer";
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from "./wire.ts";
 
-interface RemoteEntry {
+interface Owner {
   senderId: string;
   clock: number;
-  present: boolean;
 }
 
 interface MadeUpEntry {
@@ -38,39 +37,47 @@ export interface PresencePayloadOut {
 
 const MADE_UP_ID_BASE = 2 ** 32;
 
-export class AwarenessBridge {
-  /** clientID -> who it belongs to, for every entry delivered to this client (echo filter, LEAVE). */
-  private readonly remote = new Map<number, RemoteEntry>();
-  /** JSON senders' states as this client sees them. */
+/**
+ * Shared by the sessions of ONE document on one server (the dialect keeps one per doc), so the
+ * bookkeeping is per awareness clientID, not per clientID and per session: with N y-websocket
+ * clients on a doc that is N entries, not N^2.
+ */
+export class DocAwareness {
+  /** clientID -> the sender whose entry it is, and the last clock routed for it. */
+  private readonly owners = new Map<number, Owner>();
+  /** JSON senders' states, as entries of made-up clientIDs. */
   private readonly madeUp = new Map<string, MadeUpEntry>();
 
-  /** The client's own entries of an update it sent, as a PRESENCE payload; null when all were echoes. */
-  fromClient(update: Uint8Array, entries: readonly AwarenessEntry[]): PresencePayloadOut | null {
-    const own = entries.filter((entry) => !this.remote.has(entry.clientId));
+  /** The entries of an update `senderId`'s client sent that are its own, as PRESENCE; null when all were echoes. */
+  fromClient(senderId: string, update: Uint8Array, entries: readonly AwarenessEntry[]): PresencePayloadOut | null {
+    const own = entries.filter((entry) => {
+      const owner = this.owners.get(entry.clientId);
+      return owner === undefined || owner.senderId === senderId;
+    });
     if (own.length === 0) return null;
+    for (const entry of own) this.record(entry.clientId, senderId, entry.clock);
     const bytes = own.length === entries.length ? update : encodeAwarenessUpdate(own);
     return { state: own[0]!.state, awareness: toBase64(bytes) };
   }
 
-  /** A PRESENCE for this client, as the awareness update to send it; null when there is nothing to send. */
+  /** A PRESENCE as the awareness update to deliver; null when there is nothing to deliver. */
   toClient(senderId: string, payload: Record<string, unknown>, nowMs: number): Uint8Array | null {
     if (typeof payload.awareness === "string") return this.forward(senderId, payload.awareness);
     const entry = this.madeUp.get(senderId) ?? { clientId: madeUpClientId(senderId), clock: 0, state: null, sentAtMs: nowMs };
+    // Each session's delivery counts a clock: every client still sees them increase.
     entry.clock++;
     entry.state = payload.state ?? null;
     entry.sentAtMs = nowMs;
     this.madeUp.set(senderId, entry);
-    this.remote.set(entry.clientId, { senderId, clock: entry.clock, present: entry.state !== null });
+    this.record(entry.clientId, senderId, entry.clock);
     return encodeAwarenessUpdate([{ clientId: entry.clientId, clock: entry.clock, state: entry.state }]);
   }
 
-  /** The sender left: null states at their last clocks; null when this client saw none of its states. */
+  /** The sender left: null states at their last clocks; null when it had no entry here. */
   leave(senderId: string): Uint8Array | null {
     const gone: AwarenessEntry[] = [];
-    for (const [clientId, entry] of this.remote) {
-      if (entry.senderId !== senderId || !entry.present) continue;
-      entry.present = false;
-      gone.push({ clientId, clock: entry.clock, state: null });
+    for (const [clientId, owner] of this.owners) {
+      if (owner.senderId === senderId) gone.push({ clientId, clock: owner.clock, state: null });
     }
     this.madeUp.delete(senderId);
     return gone.length > 0 ? encodeAwarenessUpdate(gone) : null;
@@ -83,7 +90,7 @@ export class AwarenessBridge {
       if (entry.state === null || nowMs - entry.sentAtMs < renewMs) continue;
       entry.clock++;
       entry.sentAtMs = nowMs;
-      this.remote.set(entry.clientId, { senderId, clock: entry.clock, present: true });
+      this.record(entry.clientId, senderId, entry.clock);
       due.push({ clientId: entry.clientId, clock: entry.clock, state: entry.state });
     }
     return due.length > 0 ? encodeAwarenessUpdate(due) : null;
@@ -98,14 +105,18 @@ export class AwarenessBridge {
     }
     const entries = decodeAwarenessUpdate(bytes);
     if (!entries || entries.length === 0) return null;
-    for (const entry of entries) {
-      const known = this.remote.get(entry.clientId);
-      // The latest sender owns a clientID: a client that reconnected (new senderId, same Y.Doc)
-      // must not lose its cursor to the LEAVE of its old connection arriving late.
-      if (known && known.senderId === senderId && entry.clock < known.clock) continue;
-      this.remote.set(entry.clientId, { senderId, clock: entry.clock, present: entry.state !== null });
-    }
+    for (const entry of entries) this.record(entry.clientId, senderId, entry.clock);
     return bytes;
+  }
+
+  /**
+   * The latest sender owns a clientID: a client that reconnected (new senderId, same Y.Doc) must
+   * not lose its cursor to the LEAVE of its old connection arriving late.
+   */
+  private record(clientId: number, senderId: string, clock: number): void {
+    const owner = this.owners.get(clientId);
+    if (owner && owner.senderId === senderId && clock < owner.clock) return;
+    this.owners.set(clientId, { senderId, clock });
   }
 }
 

@@ -7,7 +7,13 @@
 import { DEFAULT_Y_WEBSOCKET_CONFIG, type YWebsocketConfig } from "../../config.ts";
 import type { Clock, Random, TimerHandle } from "../../ports.ts";
 import type { Role } from "../../protocol/messages.ts";
+import { DocAwareness } from "./awareness-bridge.ts";
 import { YWebsocketSession, type BinarySocket, type DialectRelay, type YWebsocketEvent } from "./session.ts";
+
+interface DocSessions {
+  awareness: DocAwareness;
+  sessions: Set<YWebsocketSession>;
+}
 
 export interface YWebsocketDialectOptions {
   relay: DialectRelay;
@@ -27,6 +33,7 @@ export interface YWebsocketStats {
 
 export class YWebsocketDialect {
   private readonly sessions = new Set<YWebsocketSession>();
+  private readonly docs = new Map<string, DocSessions>();
   private readonly config: YWebsocketConfig;
   private readonly counters = { inputRejected: 0, coreErrors: 0 };
   private sweepTimer: TimerHandle | undefined;
@@ -37,8 +44,11 @@ export class YWebsocketDialect {
 
   /** Starts a session for an accepted socket; feed it `receive(data)` and `closed()`. */
   accept(socket: BinarySocket, docId: string, senderId: string, role: Role): YWebsocketSession {
-    const session = new YWebsocketSession(socket, this.sessionContext(), docId, senderId, role);
+    let doc = this.docs.get(docId);
+    if (!doc) this.docs.set(docId, (doc = { awareness: new DocAwareness(), sessions: new Set() }));
+    const session = new YWebsocketSession(socket, this.sessionContext(), doc.awareness, docId, senderId, role);
     this.sessions.add(session);
+    doc.sessions.add(session);
     this.sweepTimer ??= this.options.clock.setInterval(() => this.sweep(), this.config.sweepIntervalMs);
     return session;
   }
@@ -47,6 +57,8 @@ export class YWebsocketDialect {
   release(session: YWebsocketSession): void {
     session.closed();
     this.sessions.delete(session);
+    const doc = this.docs.get(session.docId);
+    if (doc?.sessions.delete(session) && doc.sessions.size === 0) this.docs.delete(session.docId);
     if (this.sessions.size === 0) this.stopSweep();
   }
 
@@ -61,6 +73,10 @@ export class YWebsocketDialect {
 
   private sweep(): void {
     const nowMs = this.options.clock.now();
+    for (const doc of this.docs.values()) {
+      const renewals = doc.awareness.renewals(nowMs, this.config.awarenessRenewMs);
+      if (renewals) for (const session of doc.sessions) session.sendAwareness(renewals);
+    }
     for (const session of this.sessions) {
       try {
         session.sweep(nowMs);

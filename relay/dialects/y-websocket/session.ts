@@ -18,7 +18,7 @@ import { fromBase64, toBase64 } from "lib0/buffer";
 import type { YWebsocketConfig } from "../../config.ts";
 import type { Clock, Random, RelaySocket, TimerHandle } from "../../ports.ts";
 import { CloseCode, ErrorCode, MessageType, type Role } from "../../protocol/messages.ts";
-import { AwarenessBridge } from "./awareness-bridge.ts";
+import type { DocAwareness } from "./awareness-bridge.ts";
 import { StateEstimate } from "./state-estimate.ts";
 import * as wire from "./wire.ts";
 
@@ -60,7 +60,6 @@ const MAX_EARLY_FRAMES = 256;
 export class YWebsocketSession implements RelaySocket {
   private readonly asked: Asked[] = [];
   private readonly estimate = new StateEstimate();
-  private readonly awareness = new AwarenessBridge();
   private requestCounter = 0;
   private rejectedInRow = 0;
   private lastSentMs: number;
@@ -79,6 +78,8 @@ export class YWebsocketSession implements RelaySocket {
   constructor(
     private readonly socket: BinarySocket,
     private readonly ctx: SessionContext,
+    /** Shared with the other sessions of this doc on this server. */
+    private readonly awareness: DocAwareness,
     readonly docId: string,
     readonly senderId: string,
     readonly role: Role,
@@ -139,7 +140,7 @@ export class YWebsocketSession implements RelaySocket {
         if (this.role === "editor") this.toCore(MessageType.CRDT_UPDATE, { update: toBase64(message.update) });
         return;
       case "awareness": {
-        const presence = this.awareness.fromClient(message.update, message.entries);
+        const presence = this.awareness.fromClient(this.senderId, message.update, message.entries);
         if (presence) this.toCore(MessageType.PRESENCE, presence as unknown as Payload);
         return;
       }
@@ -278,7 +279,8 @@ export class YWebsocketSession implements RelaySocket {
     if (this.sendBinary(wire.encodeSyncStep1(vector))) this.asked.push(why);
   }
 
-  private sendAwareness(update: Uint8Array | null): void {
+  /** Sends an awareness update (the dialect's renewals of JSON clients' states come through here). */
+  sendAwareness(update: Uint8Array | null): void {
     if (update) this.sendBinary(wire.encodeAwareness(update));
   }
 
@@ -295,9 +297,8 @@ export class YWebsocketSession implements RelaySocket {
 
   // ---- timers ----
 
-  /** Keeps the client's idle watchdog and its view of JSON peers' awareness alive. */
+  /** Keeps the client's idle watchdog alive. */
   sweep(nowMs: number): void {
-    this.sendAwareness(this.awareness.renewals(nowMs, this.ctx.config.awarenessRenewMs));
     if (nowMs - this.lastSentMs >= this.ctx.config.keepaliveIdleMs) this.sendBinary(wire.KEEPALIVE);
   }
 
