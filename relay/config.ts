@@ -174,6 +174,8 @@ export interface YWebsocketConfig {
   resyncMaxDelayMs: number;
   /** Undecodable binary messages in a row after which the socket is closed with 1008. Default 100. */
   closeAfterRejectedInRow: number;
+  /** JOINs within this window share one awareness re-send per client (QueryAwareness). Default 200 ms. */
+  awarenessQueryWindowMs: number;
 }
 
 export const DEFAULT_Y_WEBSOCKET_CONFIG: YWebsocketConfig = {
@@ -182,4 +184,5 @@ export const DEFAULT_Y_WEBSOCKET_CONFIG: YWebsocketConfig = {
   sweepIntervalMs: 5000,
   resyncMaxDelayMs: 500,
   closeAfterRejectedInRow: 100,
+  awarenessQueryWindowMs: 200,
 };

@@ -65,6 +65,7 @@ export class YWebsocketSession implements RelaySocket {
   private lastSentMs: number;
   private resyncTimer: TimerHandle | undefined;
   private flushTimer: TimerHandle | undefined;
+  private queryTimer: TimerHandle | undefined;
   private ended = false;
   /**
    * Frames that arrived before WELCOME (y-websocket sends SyncStep1 the moment the socket opens).
@@ -110,6 +111,7 @@ export class YWebsocketSession implements RelaySocket {
     this.ended = true;
     this.ctx.clock.clearTimeout(this.resyncTimer);
     this.ctx.clock.clearTimeout(this.flushTimer);
+    this.ctx.clock.clearTimeout(this.queryTimer);
     this.asked.length = 0;
     this.ctx.relay.handleDisconnection(this);
   }
@@ -205,9 +207,7 @@ export class YWebsocketSession implements RelaySocket {
         this.flushTimer = this.ctx.clock.setTimeout(() => this.afterWelcome(), 0);
         return;
       case MessageType.JOIN:
-        // The newcomer has no awareness of anyone yet.
-        this.sendBinary(wire.QUERY_AWARENESS);
-        return;
+        return this.scheduleAwarenessQuery();
       case MessageType.SNAPSHOT_REQUEST:
         return this.askClient(payload.stateVector, { kind: "snapshot", requestId: String(payload.requestId) });
       case MessageType.SNAPSHOT_RESPONSE:
@@ -219,6 +219,19 @@ export class YWebsocketSession implements RelaySocket {
       case MessageType.ERROR:
         return this.onCoreError(payload);
     }
+  }
+
+  /**
+   * A newcomer has no awareness of anyone yet: the client answers a query with its states. Joins
+   * within one window share one query, so N clients arriving together cost each peer one re-send,
+   * not N (every re-send reaches every client: a burst would otherwise cost N^3 deliveries).
+   */
+  private scheduleAwarenessQuery(): void {
+    if (this.queryTimer !== undefined) return;
+    this.queryTimer = this.ctx.clock.setTimeout(() => {
+      this.queryTimer = undefined;
+      this.sendBinary(wire.QUERY_AWARENESS);
+    }, this.ctx.config.awarenessQueryWindowMs);
   }
 
   private afterWelcome(): void {
