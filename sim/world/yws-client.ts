@@ -18,8 +18,7 @@ import type { SimRandom } from "../../lab/random.ts";
 import type { CloseInfo, Endpoint } from "../net/network.ts";
 import { VirtualBinaryClientSocket } from "../net/binary-websocket.ts";
 import { loadRealWebsocketProvider } from "../yws/real-provider.ts";
-import { applyWorkloadOp, nextEditDelayMs } from "../../lab/workload.ts";
-import { endReason, type ClientEnv } from "./client.ts";
+import { endReason, startWorkloadLoop, type ClientEnv } from "./client.ts";
 import { replicaDigest } from "../../lab/digest.ts";
 
 export class SimYwsClient {
@@ -77,14 +76,7 @@ export class SimYwsClient {
   }
 
   startWorkload(workload: Workload, untilMs: number): void {
-    if (workload.editsPerSecond <= 0) return;
-    const step = () => {
-      if (this.left || this.env.kernel.nowMs >= untilMs) return;
-      const op = applyWorkloadOp(this, workload.ops, this.workloadRandom);
-      this.env.kernel.trace.record(this.name, "workload", { op });
-      this.clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, this.workloadRandom));
-    };
-    this.clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, this.workloadRandom));
+    startWorkloadLoop(this, { kernel: this.env.kernel, clock: this.clock, random: this.workloadRandom }, workload, untilMs);
   }
 
   setSlow(slow: boolean): void {

@@ -8,7 +8,7 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { WebsocketProvider as WebsocketProviderV2 } from "y-websocket-v2";
-import { waitFor } from "../integration/helpers.ts";
+import { getJson, spawnServe, waitFor } from "../integration/helpers.ts";
 
 export interface YwsClient {
   name: string;
@@ -68,4 +68,16 @@ export async function waitTextConverged(clients: Array<{ name: string; text(): s
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n${clients.map((c) => `${c.name}: ${JSON.stringify(c.text())}`).join("\n")}`);
   });
+}
+
+export type Serve = Awaited<ReturnType<typeof spawnServe>>;
+
+/** `count` lfcc serve processes on one Redis, resolved once every one is connected to it. */
+export async function startServes(redisUrl: string, count: number, extraArgs: string[] = []): Promise<Serve[]> {
+  const serves = await Promise.all(Array.from({ length: count }, () => spawnServe(["--redis", redisUrl, ...extraArgs])));
+  await waitFor("serves on Redis", async () => {
+    const healths = await Promise.all(serves.map((s) => getJson(s.port, "/health")));
+    return healths.every((h) => h.body?.redis?.connected === true);
+  }, 20_000);
+  return serves;
 }

@@ -9,11 +9,10 @@ import { SignJWT } from "jose";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type LocalRedis } from "../../chaos/infra/redis-server.ts";
-import { getJson, spawnServe, startRelay, stopChild, waitFor, type TestRelay } from "../integration/helpers.ts";
-import { waitTextConverged, whenYwsSynced, ywsPool } from "./clients.ts";
+import { startRelay, stopChild, waitFor, type TestRelay } from "../integration/helpers.ts";
+import { startServes, waitTextConverged, whenYwsSynced, ywsPool, type Serve } from "./clients.ts";
 
 const SECRET = "y-websocket-test-secret";
-type Serve = Awaited<ReturnType<typeof spawnServe>>;
 
 let redis: LocalRedis;
 let serves: Serve[] = [];
@@ -25,11 +24,7 @@ function token(claims: Record<string, unknown>): Promise<string> {
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  serves = await Promise.all([0, 1].map(() => spawnServe(["--redis", redis.url, "--jwt-secret", SECRET])));
-  await waitFor("serves on Redis", async () => {
-    const healths = await Promise.all(serves.map((s) => getJson(s.port, "/health")));
-    return healths.every((h) => h.body?.redis?.connected === true);
-  }, 20_000);
+  serves = await startServes(redis.url, 2, ["--jwt-secret", SECRET]);
 }, 60_000);
 
 afterAll(async () => {

@@ -8,10 +8,9 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type LocalRedis } from "../../chaos/infra/redis-server.ts";
-import { getJson, spawnServe, startClient, stopChild, waitFor, type TestClient } from "../integration/helpers.ts";
-import { waitTextConverged, whenYwsSynced, ywsPool, type YwsClient } from "./clients.ts";
+import { getJson, startClient, stopChild, waitFor, type TestClient } from "../integration/helpers.ts";
+import { startServes, waitTextConverged, whenYwsSynced, ywsPool, type Serve, type YwsClient } from "./clients.ts";
 
-type Serve = Awaited<ReturnType<typeof spawnServe>>;
 
 let redis: LocalRedis;
 let serves: Serve[] = [];
@@ -20,11 +19,7 @@ const jsonClients: TestClient[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  serves = await Promise.all([0, 1, 2].map(() => spawnServe(["--redis", redis.url])));
-  await waitFor("serves on Redis", async () => {
-    const healths = await Promise.all(serves.map((s) => getJson(s.port, "/health")));
-    return healths.every((h) => h.body?.redis?.connected === true);
-  }, 20_000);
+  serves = await startServes(redis.url, 3);
 }, 60_000);
 
 afterAll(async () => {
