@@ -19,10 +19,12 @@
 import { cryptoRandom, defaultRelayLogger, systemClock } from "./adapters/system.ts";
 import { createInMemoryMessageBus } from "./bus/in-memory-bus.ts";
 import { DedupWindow, type DedupFilter } from "./bus/dedup-window.ts";
-import type { MessageBus } from "./bus/message-bus.ts";
+import type { BusTopology, MessageBus } from "./bus/message-bus.ts";
 import type { OutageQueue, QueueLimits } from "./bus/outage-queue.ts";
 import { resolveRelayConfig, type RelayConfig } from "./config.ts";
 import { BusInbox } from "./core/bus-inbox.ts";
+import { ServerLiveness } from "./core/liveness.ts";
+import { BEAT_CHANNEL } from "./bus/routed.ts";
 import { ClientInbox } from "./core/client-inbox.ts";
 import type { ClientConnection } from "./core/client-connection.ts";
 import { DocMembership } from "./core/doc-membership.ts";
@@ -67,8 +69,11 @@ export interface RelayHealth {
   ok: boolean;
   status: "healthy" | "degraded";
   serverId: string;
-  /** `connected` is true only over a live Redis link: never for mode "memory" (there is no Redis). */
-  redis: { mode: RedisMode; connected: boolean; activeSubscriptions: number };
+  /**
+   * `connected` is true only over a live Redis link: never for mode "memory" (there is no Redis).
+   * In cluster mode also `nodes` and `reachableNodes` (PROTOCOL.md section 10).
+   */
+  redis: { mode: RedisMode; connected: boolean; activeSubscriptions: number } & Partial<Omit<BusTopology, "mode">>;
   connections: number;
   documents: number;
 }
@@ -91,6 +96,7 @@ export class StatelessCollabRelay {
   private readonly snapshots: SnapshotBroker<ClientConnection>;
   private readonly clientInbox: ClientInbox;
   private readonly busInbox: BusInbox;
+  private readonly liveness: ServerLiveness;
   private readonly onEvent: (event: RelayEvent) => void;
   private readonly createOutageQueue?: (limits: QueueLimits) => OutageQueue;
   private heartbeatTimer: TimerHandle | undefined;
@@ -115,7 +121,8 @@ export class StatelessCollabRelay {
     this.clientInbox = new ClientInbox(this.ctx, this.outbound, this.publisher, this.snapshots, (conn, reason) =>
       this.membership.detach(conn, reason),
     );
-    this.busInbox = new BusInbox(this.ctx, this.outbound, this.publisher, this.snapshots);
+    this.liveness = new ServerLiveness(this.ctx, this.publisher);
+    this.busInbox = new BusInbox(this.ctx, this.outbound, this.publisher, this.snapshots, this.liveness);
   }
 
   /** Connects the bus in the background: clients are served at once, Redis or not. */
@@ -175,7 +182,7 @@ export class StatelessCollabRelay {
     this.connections.clear();
     this.docs.clear();
     const channelsToDrop = this.membership.dropAllSubscriptions();
-    await Promise.all([...channelsToDrop, channels.server(this.serverId)].map((channel) => this.bus.unsubscribe(channel)));
+    await Promise.all([...channelsToDrop, channels.server(this.serverId), BEAT_CHANNEL].map((channel) => this.bus.unsubscribe(channel)));
     await this.bus.disconnect();
   }
 
@@ -196,7 +203,7 @@ export class StatelessCollabRelay {
       ok: true,
       status: connected || mode === "memory" ? "healthy" : "degraded",
       serverId: this.serverId,
-      redis: { mode, connected, activeSubscriptions: this.bus.activeSubscriptions() },
+      redis: { mode, connected, activeSubscriptions: this.bus.activeSubscriptions(), ...this.bus.topology?.() },
       connections: this.connections.size,
       documents: this.docs.size,
     };
@@ -216,20 +223,26 @@ export class StatelessCollabRelay {
     this.outbound.sendFrame(requester, this.outbound.serverFrame(MessageType.SNAPSHOT_RESPONSE, requester.docId, payload));
   }
 
-  /** Redis came back: whatever pub/sub lost meanwhile is recovered by a state-vector exchange. */
-  protected resyncAfterReconnect(): void {
-    for (const docId of this.docs.keys()) {
+  /**
+   * Redis came back: whatever pub/sub lost meanwhile is recovered by a state-vector exchange.
+   * `docIds`: only these (a cluster shard came back: only its documents missed anything).
+   */
+  protected resyncAfterReconnect(docIds: Iterable<string> = this.docs.keys()): void {
+    let resynced = 0;
+    for (const docId of docIds) {
+      resynced++;
       this.fanOutLocal(docId, this.outbound.serverFrame(MessageType.RESYNC, docId, {}), null);
       const resync = this.publisher.routed(MessageType.RESYNC, docId, SERVER_SENDER, {});
       this.publisher.publishRouted(channels.doc(docId), resync, { queue: false, batch: false });
     }
-    this.emit({ type: "resync", docs: this.docs.size });
+    this.emit({ type: "resync", docs: resynced });
   }
 
   /** Remote servers whose rosters went stale are presumed crashed: their clients LEAVE. */
   protected expireStalePresence(): void {
     for (const change of this.remotePresence.expire(this.clock.now(), this.config.presenceTimeoutMs)) {
       this.busInbox.announcePresence(change, "server-timeout");
+      this.liveness.noteExpired(change);
       this.emit({ type: "presence-expired", docId: change.docId, senderIds: change.left });
     }
   }
@@ -247,15 +260,17 @@ export class StatelessCollabRelay {
       reconnectMaxMs: this.config.redisReconnectMaxMs,
       createQueue: this.createOutageQueue,
     });
-    this.bus.onMessage((channel, message) => this.busInbox.onBusMessage(channel, message));
+    this.bus.onMessage((channel, message, link) => this.busInbox.onBusMessage(channel, message, link));
     this.bus.onEvent((event) => this.busInbox.onBusEvent(event));
     this.heartbeatTimer = this.clock.setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
     void this.bus.subscribe(channels.server(this.serverId));
+    void this.liveness.subscribe();
     void this.bus.connect();
   }
 
   private heartbeat(): void {
-    if (this.bus.isConnected()) for (const docId of this.docs.keys()) this.publisher.publishRoster(docId, false);
+    // One beat, not a roster per document: idle Redis traffic does not grow with the documents held.
+    this.liveness.beat();
     // Expiry runs even while our own Redis link is down. A remote client we have not heard of for
     // presenceTimeoutMs is unreachable from here whatever the cause, and only this keeps the ghost
     // bound (PROTOCOL.md section 5: LEAVE within 15 s) when a peer departs during our outage: the
@@ -288,7 +303,7 @@ export class StatelessCollabRelay {
       seams: {
         fanOutLocal: (docId, frame, exclude) => this.fanOutLocal(docId, frame, exclude),
         deliverSnapshotResponse: (requester, payload) => this.deliverSnapshotResponse(requester, payload),
-        resyncAfterReconnect: () => this.resyncAfterReconnect(),
+        resyncAfterReconnect: (docIds) => this.resyncAfterReconnect(docIds),
         expireStalePresence: () => this.expireStalePresence(),
       },
       emit: (event) => this.emit(event),

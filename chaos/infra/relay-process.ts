@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../../relay/config.ts";
+import type { NatMap } from "../../relay/adapters/ioredis-cluster.ts";
 
 /**
  * The package's own `lfcc` executable: two folders up from chaos/infra/ in a checkout, three from
@@ -17,14 +18,20 @@ const LFCC_BIN = ["../../bin/lfcc.js", "../../../bin/lfcc.js"]
   .find((path) => existsSync(path)) ?? fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
 /** Lines of relay log kept per server (the tail matters most for a post-mortem). */
 const LOG_LINES_KEPT = 20_000;
-/** How long `lfcc serve` may take to print `listening` (tsx compiles on first start). */
+/**
+ * How long `lfcc serve` may take to print `listening`. bin/lfcc.js runs the build (dist/) when it
+ * is current, a few hundred ms (bench/cli-startup.ts); in a checkout with edited sources it runs
+ * them through tsx, which compiles on first start: the timeout is for that case and loaded CI.
+ */
 const START_TIMEOUT_MS = 20_000;
 
 export interface RelayProcessOptions {
   /** Scenario name of the server, e.g. "s2". */
   server: string;
   port: number;
-  redisUrl: string;
+  /** Single Redis; or `redisCluster` (sharded pub/sub, every node reached through `natMap`). */
+  redisUrl?: string;
+  redisCluster?: { seeds: string; natMap: NatMap };
   relay: Partial<Omit<RelayConfig, "serverId">>;
   /** Log lines land here, tagged with the server name and the serverId of that incarnation. */
   log: (line: string) => void;
@@ -48,8 +55,10 @@ export class RelayProcess {
   /** Spawns a new incarnation with a new serverId and waits for its `listening` line. */
   async start(serverId: string): Promise<void> {
     this.serverId = serverId;
+    const natMap = this.options.redisCluster?.natMap;
     const child = spawn(process.execPath, [LFCC_BIN, "serve", ...serveArgs(this.options, serverId)], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: natMap ? { ...process.env, REDIS_CLUSTER_NAT_MAP: JSON.stringify(natMap) } : process.env,
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
@@ -103,7 +112,8 @@ export function unsupportedOverrides(relay: Partial<RelayConfig>): string[] {
 }
 
 function serveArgs(options: RelayProcessOptions, serverId: string): string[] {
-  const args = ["--port", String(options.port), "--host", "127.0.0.1", "--redis", options.redisUrl, "--server-id", serverId];
+  const redis = options.redisCluster ? ["--redis-cluster", options.redisCluster.seeds] : ["--redis", options.redisUrl ?? ""];
+  const args = ["--port", String(options.port), "--host", "127.0.0.1", ...redis, "--server-id", serverId];
   if (Object.keys(options.relay).length > 0) args.push("--relay-config", JSON.stringify(options.relay));
   return args;
 }

@@ -13,6 +13,15 @@ describe("lfcc serve options", () => {
     expect(defaults).toMatchObject({ port: 3030, host: "127.0.0.1" });
     expect(defaults.redisUrl).toBeUndefined(); // no Redis URL: the in-memory bus
   });
+  it("takes Redis Cluster seeds from --redis-cluster or REDIS_CLUSTER_NODES, and refuses malformed ones", () => {
+    expect(serveOptions(base, { REDIS_CLUSTER_NODES: "127.0.0.1:7000,127.0.0.1:7001" })).toMatchObject({ redisClusterNodes: "127.0.0.1:7000,127.0.0.1:7001" });
+    const natMap = { "127.0.0.1:7000": { host: "127.0.0.1", port: 17000 } };
+    const withMap = serveOptions({ ...base, redisCluster: "127.0.0.1:7000" }, { REDIS_CLUSTER_NODES: "x:1", REDIS_CLUSTER_NAT_MAP: JSON.stringify(natMap) });
+    expect(withMap).toMatchObject({ redisClusterNodes: "127.0.0.1:7000", redisNatMap: natMap });
+    expect(() => serveOptions({ ...base, redisCluster: "127.0.0.1" }, {})).toThrow(/not HOST:PORT/);
+    expect(() => serveOptions({ ...base, redisCluster: "h:99999" }, {})).toThrow(UsageError);
+    expect(() => serveOptions({ ...base, redisCluster: "h:1" }, { REDIS_CLUSTER_NAT_MAP: "{" })).toThrow(UsageError);
+  });
   it("refuses bad values with a usage error", () => {
     expect(() => serveOptions({ ...base, port: "70000" }, {})).toThrow(UsageError);
     expect(() => serveOptions({ ...base, snapshotTimeout: "soon" }, {})).toThrow(/--snapshot-timeout/);

@@ -10,12 +10,14 @@ import { parseDurationMs, parseSizeBytes, type UnitResult } from "../../lab/scen
 import { UsageError } from "../usage-error.ts";
 import { checkedRedisUrl } from "../redis-url.ts";
 import { watchParent } from "../parent-watch.ts";
+import { parseClusterNodes, type NatMap } from "../../relay/adapters/ioredis-cluster.ts";
 import { parseRelayOverrides, type RelayConfig } from "../../relay/config.ts";
 
 interface ServeFlags {
   port?: string;
   host?: string;
   redis?: string;
+  redisCluster?: string;
   serverId?: string;
   jwtSecret?: string;
   clusterSecret?: string;
@@ -42,6 +44,7 @@ export function registerServe(program: Command): void {
     .option("--port <port>", "TCP port (env PORT; default 3030)")
     .option("--host <host>", "interface to bind (env HOST; default 127.0.0.1)")
     .option("--redis <url>", "Redis URL, redis://[:password@]host:port or rediss:// (env REDIS_URL); none = in-memory bus")
+    .option("--redis-cluster <nodes>", "Redis Cluster seed nodes HOST:PORT[,HOST:PORT...], sharded pub/sub (env REDIS_CLUSTER_NODES; env REDIS_CLUSTER_NAT_MAP: JSON {\"host:port\":{\"host\",\"port\"}})")
     .option("--server-id <id>", "server id (default server-$POD_NAME, else generated)")
     .option("--jwt-secret <secret>", "require HS256 JWTs signed with this secret (env JWT_SECRET); empty is an error, never auth off")
     .option("--cluster-secret <secret>", "sign routed messages with HMAC-SHA256, drop unsigned ones (env CLUSTER_SECRET)")
@@ -71,6 +74,7 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
     port: integer("--port", flags.port ?? env.PORT ?? "3030", 0, 65535),
     host: flags.host ?? env.HOST ?? "127.0.0.1",
     redisUrl: redisUrlOf(flags.redis, env.REDIS_URL),
+    ...clusterOptions(flags.redisCluster ?? env.REDIS_CLUSTER_NODES, env.REDIS_CLUSTER_NAT_MAP),
     serverId: flags.serverId ?? (podName ? `server-${podName}` : undefined),
     jwtSecret: jwtSecret(flags.jwtSecret, env.JWT_SECRET),
     clusterSecret: nonEmpty(flags.clusterSecret ?? env.CLUSTER_SECRET),
@@ -104,7 +108,7 @@ async function runServe(options: RelayServerOptions & { port: number; host: stri
   const address = await server.listen(options.port, options.host);
   const auth = options.jwtSecret ? "auth on (JWT HS256 required)" : "auth off (no JWT secret: every client is an editor)";
   lifecycle.info(
-    { port: address.port, host: address.address, serverId: server.relay.health().serverId, bus: options.redisUrl ? "redis" : "memory", auth: Boolean(options.jwtSecret) },
+    { port: address.port, host: address.address, serverId: server.relay.health().serverId, bus: options.redisClusterNodes ? "redis-cluster" : options.redisUrl ? "redis" : "memory", auth: Boolean(options.jwtSecret) },
     `listening on ${address.address}:${address.port}, ${auth}`,
   );
   await new Promise<void>((resolve) => {
@@ -179,6 +183,19 @@ function relayConfigJson(text: string | undefined): Partial<RelayConfig> {
     return parseRelayOverrides(JSON.parse(text));
   } catch (error) {
     throw new UsageError(`--relay-config: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** `--redis-cluster` / REDIS_CLUSTER_NODES (checked here: a typo is exit 2, not a relay retrying forever). */
+function clusterOptions(nodes: string | undefined, natMapJson: string | undefined): Pick<RelayServerOptions, "redisClusterNodes" | "redisNatMap"> {
+  const seeds = nonEmpty(nodes);
+  if (seeds === undefined) return {};
+  try {
+    parseClusterNodes(seeds);
+    const natMap = natMapJson ? (JSON.parse(natMapJson) as NatMap) : undefined;
+    return natMap ? { redisClusterNodes: seeds, redisNatMap: natMap } : { redisClusterNodes: seeds };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 

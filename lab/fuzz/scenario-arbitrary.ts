@@ -11,6 +11,7 @@
 import fc from "fast-check";
 import type { Expectations, FaultKind, Scenario } from "../scenario/types.ts";
 import { ALL_FAULT_KINDS, compileFaults, rawFaultArbitrary } from "./faults.ts";
+import { applyBoundaryTiming, boundaryTimingArbitrary } from "./boundary-timing.ts";
 import { relayKnobsArbitrary } from "./knobs.ts";
 
 export interface ScenarioArbitraryOptions {
@@ -31,6 +32,8 @@ export interface ScenarioArbitraryOptions {
   maxEditsPerSecond?: number;
   /** Randomize relay config knobs. Default true. */
   randomizeRelay?: boolean;
+  /** Most Redis Cluster masters (topology.redisShards, shrinking toward 1 = one Redis). Default 3. */
+  maxRedisShards?: number;
   /** Most clients that are real y-websocket WebsocketProviders (the last of c1..cN). Default 3; 0: none. */
   maxYWebsocketClients?: number;
 }
@@ -45,7 +48,7 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   queueBound: true,
   noGhostPresence: { withinMs: 15_000 },
   presenceComplete: { withinMs: 10_000 },
-  efficiency: { factor: 3 },
+  efficiency: { factor: 2.5 },
   snapshots: true,
   rateLimitFair: true,
   routing: true,
@@ -61,7 +64,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         servers: fc.integer({ min: 1, max: options.maxServers ?? 4 }),
         docs: fc.integer({ min: 1, max: options.maxDocs ?? 3 }),
         clients: fc.integer({ min: 2, max: options.maxClients ?? 12 }),
-      }),
+        redisShards: fc.integer({ min: 1, max: options.maxRedisShards ?? 3 }),
+      }).map(({ redisShards, ...topology }) => (redisShards > 1 ? { ...topology, redisShards } : topology)),
       durationSeconds: fc.integer({
         min: Math.ceil((options.minDurationMs ?? 5_000) / 1000),
         max: Math.floor((options.maxDurationMs ?? 30_000) / 1000),
@@ -76,12 +80,13 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       latency: fc.record({ baseMs: fc.integer({ min: 1, max: 20 }), jitterMs: fc.integer({ min: 0, max: 10 }) }),
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
+      boundary: boundaryTimingArbitrary(),
       // Drawn last, so adding it left every other field's draw as it was for a given seed.
       yWebsocketClients: fc.integer({ min: 0, max: options.maxYWebsocketClients ?? 3 }),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
-      const faults = compileFaults(raw.faults, raw.topology, durationMs);
+      const faults = applyBoundaryTiming(compileFaults(raw.faults, raw.topology, durationMs), raw.relay, raw.boundary);
       return {
         name: `${options.name ?? "fuzz"}-${raw.seed}`,
         description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"}).`,

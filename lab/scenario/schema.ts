@@ -17,9 +17,9 @@ const clientList = z.union([nodeName().transform((name) => [name]), z.array(node
 export const FAULT_BODIES = {
   crash: restartable,
   stop: restartable,
-  redisOutage: strictMapping({ for: positiveDurationMs() }),
+  redisOutage: strictMapping({ for: positiveDurationMs(), shard: nodeName().optional() }),
   // `redisRestart:` with nothing after it is null in YAML; `{}` is fine too.
-  redisRestart: z.preprocess((value) => value ?? {}, strictMapping({})),
+  redisRestart: z.preprocess((value) => value ?? {}, strictMapping({ shard: nodeName().optional() })),
   partition: strictMapping({
     sides: z.array(z.array(nodeName()).min(1, "a side needs at least one node")).min(2, "expected at least two sides"),
     for: positiveDurationMs(),
@@ -85,6 +85,8 @@ export const scenarioSchema = strictMapping({
     clients: z.union([count(0), strictMapping({ lfcc: count(0).default(0), yWebsocket: count(0).default(0) }, "client kind")], {
       error: "expected a count or client kinds { lfcc: N, yWebsocket: M }",
     }),
+    redisShards: count(1).optional(),
+    loadBalancer: z.enum(["nginx"]).optional(),
   }),
   relay: relaySchema.default({}),
   workload: strictMapping({

@@ -40,9 +40,9 @@ function faultBody(fault: Fault): Record<string, unknown> {
     case "stop":
       return { server: fault.server, ...(fault.restartAfterMs === undefined ? {} : { restartAfter: d(fault.restartAfterMs) }) };
     case "redisOutage":
-      return { for: d(fault.forMs) };
+      return { for: d(fault.forMs), ...(fault.shard === undefined ? {} : { shard: fault.shard }) };
     case "redisRestart":
-      return {};
+      return fault.shard === undefined ? {} : { shard: fault.shard };
     case "partition":
       return { sides: fault.sides.map((side) => [...side]), for: d(fault.forMs) };
     case "disconnect":

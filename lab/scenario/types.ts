@@ -5,7 +5,7 @@
  */
 import type { RelayConfig } from "../../relay/config.ts";
 
-export type NodeName = string; // "s1".."sN", "c1".."cN", "redis"
+export type NodeName = string; // "s1".."sN", "c1".."cN", "redis", shards "r1".."rN"
 
 export interface Topology {
   servers: number; // s1..sN
@@ -13,6 +13,10 @@ export interface Topology {
   clients: number; // c1..cN, spread round-robin over docs, then servers
   /** How many of c1..cN are real y-websocket WebsocketProviders (the LAST ones); absent: none. */
   yWebsocketClients?: number;
+  /** Redis Cluster masters r1..rN carrying the document channels (SCENARIOS.md v1.1). Absent or 1: one Redis. */
+  redisShards?: number;
+  /** Chaos only: clients reach the relays through real nginx hashing on the docId (the sim ignores it). */
+  loadBalancer?: "nginx";
 }
 
 export interface Workload {
@@ -30,8 +34,9 @@ export interface NetworkSettings {
 export type Fault =
   | { atMs: number; kind: "crash"; server: NodeName; restartAfterMs?: number }
   | { atMs: number; kind: "stop"; server: NodeName; restartAfterMs?: number }
-  | { atMs: number; kind: "redisOutage"; forMs: number }
-  | { atMs: number; kind: "redisRestart" }
+  /** `shard`: only that master (r1..rN); absent: all of Redis. */
+  | { atMs: number; kind: "redisOutage"; forMs: number; shard?: NodeName }
+  | { atMs: number; kind: "redisRestart"; shard?: NodeName }
   | { atMs: number; kind: "partition"; sides: NodeName[][]; forMs: number }
   | { atMs: number; kind: "disconnect"; clients: NodeName[]; forMs: number }
   | { atMs: number; kind: "latency"; link: [NodeName, NodeName]; addMs: number; jitterMs: number; forMs: number }

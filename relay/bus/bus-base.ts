@@ -16,11 +16,11 @@ export function defaultBusOptions(): BusOptions {
 }
 
 export class BusHandlers {
-  readonly message: Array<(channel: string, message: string) => void> = [];
+  readonly message: Array<(channel: string, message: string, link?: string) => void> = [];
   readonly event: Array<(event: BusEvent) => void> = [];
 
-  deliver(channel: string, message: string): void {
-    for (const handler of this.message) handler(channel, message);
+  deliver(channel: string, message: string, link?: string): void {
+    for (const handler of this.message) handler(channel, message, link);
   }
 
   emit(event: BusEvent): void {
@@ -35,4 +35,11 @@ export function mergeOptions(current: BusOptions, explicit: Partial<BusOptions>,
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Reconnect back-off with "equal jitter": at least half the ceiling, so a fleet of relays does not reconnect in step. */
+export function backoffDelayMs(options: Pick<BusOptions, "reconnectBaseMs" | "reconnectMaxMs" | "random">, failedAttempts: number): number {
+  const { reconnectBaseMs, reconnectMaxMs, random } = options;
+  const ceilingMs = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** Math.min(failedAttempts, 30));
+  return ceilingMs / 2 + random.next() * (ceilingMs / 2);
 }

@@ -5,13 +5,14 @@
  */
 import type { BusEvent } from "../bus/message-bus.ts";
 import { channelMatches, decodeRouted, RoutedType } from "../bus/routed.ts";
-import { MessageType, type RoutedMessage } from "../protocol/messages.ts";
+import { channels, MessageType, type RoutedMessage } from "../protocol/messages.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import { envelopeOf, type Outbound } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
 import type { PresenceChange } from "./remote-presence.ts";
 import type { SnapshotBroker } from "./snapshot-broker.ts";
+import type { ServerLiveness } from "./liveness.ts";
 
 export class BusInbox {
   constructor(
@@ -19,15 +20,18 @@ export class BusInbox {
     private readonly outbound: Outbound,
     private readonly publisher: Publisher,
     private readonly snapshots: SnapshotBroker<ClientConnection>,
+    private readonly liveness?: ServerLiveness,
   ) {}
 
-  onBusMessage(channel: string, text: string): void {
+  onBusMessage(channel: string, text: string, link = ""): void {
     const { ctx } = this;
     try {
       const decoded = decodeRouted(text, { ownServerId: ctx.serverId, clusterSecret: ctx.config.clusterSecret });
       if (!decoded.ok) return this.countRejected(decoded.reason);
       const message = decoded.message;
       if (!channelMatches(channel, message)) return this.countRejected("malformed");
+      // Before de-duplication: a cluster delivers one copy of a beat per shard, each meaning "alive here".
+      if (message.type === RoutedType.BEAT) return this.liveness?.onBeat(message, link);
       if (message.type !== RoutedType.BATCH) return this.handleRouted(message);
       for (const inner of message.payload.messages as RoutedMessage[]) this.handleRouted(inner);
     } catch (error) {
@@ -47,7 +51,7 @@ export class BusInbox {
       ctx.emit(event);
     } else {
       ctx.emit({ type: "bus-status", connected: event.connected });
-      if (event.connected) this.onBusConnected(event.resumed);
+      if (event.connected) this.onBusConnected(event.resumed, event.scope);
     }
   }
 
@@ -62,16 +66,18 @@ export class BusInbox {
     }
   }
 
-  private onBusConnected(resumed: boolean): void {
+  private onBusConnected(resumed: boolean, scope: ((channel: string) => boolean) | undefined): void {
     const { ctx } = this;
     // Our roster goes out asking every server for theirs; a roster about to expire gets one
     // heartbeat to answer, so a live server that missed a beat while we were away is not dropped.
     ctx.remotePresence.allowAnswerWithin(ctx.clock.now(), ctx.config.presenceTimeoutMs, ctx.config.heartbeatIntervalMs);
-    for (const docId of ctx.docs.keys()) this.publisher.publishRoster(docId, true);
+    // A cluster shard that came back concerns only the documents whose channels it carries.
+    const docIds = [...ctx.docs.keys()].filter((docId) => !scope || scope(channels.doc(docId)));
+    for (const docId of docIds) this.publisher.publishRoster(docId, true);
     if (resumed) ctx.counters.reconnects++;
     // A first connect matters too when clients were already attached (Redis was unreachable at
     // start-up): their edits may have overflowed the queue or been flushed before peers subscribed.
-    if (resumed || ctx.docs.size > 0) ctx.seams.resyncAfterReconnect();
+    if (resumed || docIds.length > 0) ctx.seams.resyncAfterReconnect(docIds);
   }
 
   private countRejected(reason: "malformed" | "own" | "forged"): void {

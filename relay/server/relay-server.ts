@@ -12,6 +12,7 @@ import { generateClientId } from "../ids.ts";
 import { DEFAULT_RELAY_CONFIG, type RelayConfig, type ServerAdmissionConfig, type YWebsocketConfig } from "../config.ts";
 import { pinoLogger } from "../adapters/system.ts";
 import type { Logger } from "../ports.ts";
+import type { NatMap } from "../adapters/ioredis-cluster.ts";
 import { createRelayHost } from "./http-server.ts";
 import { RejectionTally } from "./rejections.ts";
 import { secretKey } from "./auth.ts";
@@ -24,6 +25,10 @@ import { warnWhenRedisUnreachable } from "./redis-startup-warning.ts";
 export interface RelayServerOptions extends Partial<RelayConfig>, Partial<ServerAdmissionConfig> {
   /** `redis://[:password@]host:port` or `rediss://`; absent: the in-memory bus (single server). */
   redisUrl?: string;
+  /** Redis Cluster seeds `host:port[,host:port...]`: sharded pub/sub (PROTOCOL.md section 10); wins over `redisUrl`. */
+  redisClusterNodes?: string;
+  /** Cluster node address -> address to dial (e.g. one proxy per node in the chaos lab). */
+  redisNatMap?: NatMap;
   /**
    * When set, clients must present an HS256 JWT signed with it (query `token` or Bearer header).
    * An empty string throws (EmptySecretError): it never means "auth off".
@@ -52,7 +57,7 @@ export interface RelayServer {
 }
 
 export function createRelayServer(options: RelayServerOptions = {}): RelayServer {
-  const { redisUrl, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, yWebsocket, ...rest } = options;
+  const { redisUrl, redisClusterNodes, redisNatMap, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, yWebsocket, ...rest } = options;
   const { maxConnections, maxConnectionsPerIp, headersTimeoutMs, ...config } = rest;
   secretKey(jwtSecret); // an empty secret throws here, before a relay or a Redis client exists
   const logger = givenLogger ?? pinoLogger("info", { service: "lfcc-relay" });
@@ -61,7 +66,9 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
     ...config,
     ...relayOptions,
     onEvent: rejections.relayListener(relayOptions?.onEvent),
-    redisAdapter: redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),
+    redisAdapter: redisClusterNodes
+      ? createRedisAdapter({ redisClusterNodes, natMap: redisNatMap })
+      : redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),
     ports: { logger: redisUrl ? warnWhenRedisUnreachable(logger, redisUrl) : logger, ...relayOptions?.ports },
   });
   const maxFrameBytes = config.maxFrameBytes ?? DEFAULT_RELAY_CONFIG.maxFrameBytes;

@@ -16,6 +16,7 @@ import type { RelayConfig } from "../../relay/config.ts";
 import { SimKernel } from "../kernel/kernel.ts";
 import { Network, type LatencySettings } from "../net/network.ts";
 import { VirtualRedis, REDIS_NODE } from "../redis/server.ts";
+import { createVirtualCluster } from "../redis/shards.ts";
 import { SimClient } from "./client.ts";
 import { SimYwsClient } from "./yws-client.ts";
 
@@ -45,6 +46,8 @@ export interface WorldOptions {
   timeSeriesEveryMs?: number;
   /** How often every connected client's peer set is sampled (virtual ms). Default 500. */
   peerSampleEveryMs?: number;
+  /** Redis Cluster masters r1..rN instead of one "redis" node (SCENARIOS.md v1.1). Default 1. */
+  redisShards?: number;
 }
 
 /** Replica sampling period before `sparseReplicaSamplingUntilMs`. */
@@ -56,7 +59,10 @@ export const REDIS_RESTART_DOWN_MS = 100;
 export class SimWorld {
   readonly kernel: SimKernel;
   readonly network: Network;
+  /** The single Redis, or the first master of a cluster. */
   readonly redis: VirtualRedis;
+  /** Every Redis node: [redis], or the cluster masters r1..rN. */
+  readonly redisNodes: VirtualRedis[];
   readonly observer: ObservationLog;
   readonly servers = new Map<string, SimServer>();
   readonly clients = new Map<string, AnySimClient>();
@@ -68,7 +74,9 @@ export class SimWorld {
   constructor(private readonly options: WorldOptions) {
     this.kernel = new SimKernel({ seed: options.seed, keepTrace: options.keepTrace });
     this.network = new Network(this.kernel, this.kernel.stream("net"), options.latency ?? { baseMs: 2, jitterMs: 3 });
-    this.redis = new VirtualRedis(this.kernel, this.network);
+    const shards = options.redisShards ?? 1;
+    this.redisNodes = shards > 1 ? createVirtualCluster(this.kernel, this.network, shards) : [new VirtualRedis(this.kernel, this.network)];
+    this.redis = this.redisNodes[0]!;
     this.observer = new ObservationLog(() => this.kernel.nowMs);
     this.relayFactory = options.relayFactory ?? productionRelay;
     this.timeSeries = new TimeSeriesRecorder(this);
@@ -83,7 +91,14 @@ export class SimWorld {
 
   addServer(name: string): SimServer {
     const server = new SimServer(
-      { kernel: this.kernel, network: this.network, observer: this.observer, relayFactory: this.relayFactory, relayConfig: this.options.relay ?? {} },
+      {
+        kernel: this.kernel,
+        network: this.network,
+        observer: this.observer,
+        relayFactory: this.relayFactory,
+        relayConfig: this.options.relay ?? {},
+        redisShards: this.options.redisShards,
+      },
       name,
     );
     this.servers.set(name, server);
@@ -141,24 +156,25 @@ export class SimWorld {
     this.serverNames.set(serverId, server);
   }
 
-  /** Redis unreachable from every server; returns the heal. */
-  redisOutage(): () => void {
-    this.fault("redisOutage", {});
-    this.network.isolate(REDIS_NODE);
+  /** Redis (or one cluster master, `shard`) unreachable from every server; returns the heal. */
+  redisOutage(shard?: string): () => void {
+    this.fault("redisOutage", shard === undefined ? {} : { shard });
+    const nodes = this.redisTargets(shard).map((redis) => redis.node);
+    for (const node of nodes) this.network.isolate(node);
     return () => {
-      this.fault("redisOutage.heal", {});
-      this.network.reconnectNode(REDIS_NODE);
+      this.fault("redisOutage.heal", shard === undefined ? {} : { shard });
+      for (const node of nodes) this.network.reconnectNode(node);
     };
   }
 
-  redisRestart(): void {
-    this.fault("redisRestart", {});
-    this.redis.restart(REDIS_RESTART_DOWN_MS);
+  redisRestart(shard?: string): void {
+    this.fault("redisRestart", shard === undefined ? {} : { shard });
+    for (const redis of this.redisTargets(shard)) redis.restart(REDIS_RESTART_DOWN_MS);
   }
 
   partition(sides: string[][]): () => void {
     this.fault("partition", { sides });
-    const id = this.network.partition(sides);
+    const id = this.network.partition(sides.map((side) => side.flatMap((node) => this.expandRedis(node))));
     return () => {
       this.fault("partition.heal", { sides });
       this.network.healPartition(id);
@@ -176,11 +192,24 @@ export class SimWorld {
 
   latency(a: string, b: string, addMs: number, jitterMs: number): () => void {
     this.fault("latency", { a, b, addMs, jitterMs });
-    const id = this.network.addLatency(a, b, addMs, jitterMs);
+    const ids = this.expandRedis(a).flatMap((from) => this.expandRedis(b).map((to) => this.network.addLatency(from, to, addMs, jitterMs)));
     return () => {
       this.fault("latency.heal", { a, b });
-      this.network.removeLatency(id);
+      for (const id of ids) this.network.removeLatency(id);
     };
+  }
+
+  /** The Redis nodes a fault names: one master by name, or all of Redis. */
+  private redisTargets(shard: string | undefined): VirtualRedis[] {
+    if (shard === undefined) return this.redisNodes;
+    const target = this.redisNodes.find((redis) => redis.node === shard);
+    if (!target) throw new Error(`unknown Redis shard ${shard} (nodes: ${this.redisNodes.map((r) => r.node).join(", ")})`);
+    return [target];
+  }
+
+  /** "redis" names every master of a cluster (SCENARIOS.md v1.1); other names stay. */
+  private expandRedis(node: string): string[] {
+    return node === REDIS_NODE ? this.redisNodes.map((redis) => redis.node) : [node];
   }
 
   slowClient(client: string): () => void {
