@@ -14,16 +14,12 @@
  *
  * Not a test: the machine is a noisy 2-core box; read the ratios, not the absolute numbers.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import WebSocket from "ws";
-import * as Y from "yjs";
 import { startRedisServer } from "../chaos/infra/redis-server.ts";
 import { freePort } from "../chaos/infra/free-port.ts";
 import { spawnServe, startClient, stopChild, waitFor } from "../test/integration/helpers.ts";
 import { inspectFlag, memoryAfterGc, type MemoryAfterGc } from "./heap-after-gc.ts";
+import { startHocuspocus, type BenchClient, type ServerProcess, type SystemUnderTest } from "./peers/systems.ts";
 import { summarize, timeEditsUntilApplied, type LatencySummary } from "./cross-server-latency.ts";
 
 const { values: flags } = parseArgs({
@@ -48,24 +44,6 @@ const config = {
 
 const WARMUP_EDITS = 10;
 
-interface BenchClient {
-  doc: Y.Doc;
-  synced(): boolean;
-  destroy(): void;
-}
-
-interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-  /** V8 inspector port, used only to read memory after a forced GC. */
-  inspectorPort: number;
-}
-
-interface SystemUnderTest {
-  servers: ServerProcess[];
-  connect(serverIndex: number, docId: string): BenchClient;
-}
-
 type SystemName = "lfcc" | "hocuspocus";
 
 async function startLfcc(redisUrl: string, round: number): Promise<SystemUnderTest> {
@@ -82,45 +60,6 @@ async function startLfcc(redisUrl: string, round: number): Promise<SystemUnderTe
     connect(serverIndex, docId) {
       const client = startClient(`lfcc-${serverIndex}`, servers[serverIndex]!.url, docId);
       return { doc: client.doc, synced: () => client.provider.synced, destroy: () => client.provider.destroy() };
-    },
-  };
-}
-
-const HOCUSPOCUS_SERVER = fileURLToPath(new URL("./peers/hocuspocus-server.ts", import.meta.url));
-
-async function spawnHocuspocus(redisUrl: string, identifier: string): Promise<ServerProcess> {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [inspectFlag(inspectorPort), "--import", "tsx", HOCUSPOCUS_SERVER, String(port), redisUrl, identifier], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: string[] = [];
-  child.stdout!.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
-  await waitFor(`hocuspocus ${identifier} listening`, () => {
-    if (child.exitCode !== null) throw new Error(`hocuspocus server exited ${child.exitCode}: ${logs.join("")}`);
-    return logs.some((line) => line.includes("listening"));
-  }, 30_000);
-  return { url: `ws://127.0.0.1:${port}`, child, inspectorPort };
-}
-
-async function startHocuspocus(redisUrl: string, round: number): Promise<SystemUnderTest> {
-  const servers = await Promise.all(["a", "b"].map((id) => spawnHocuspocus(redisUrl, `hp-${round}-${id}`)));
-  return {
-    servers,
-    connect(serverIndex, docId) {
-      const doc = new Y.Doc();
-      // One socket per provider (what `url` would do), built here because Node needs the `ws` polyfill.
-      const socket = new HocuspocusProviderWebsocket({ url: servers[serverIndex]!.url, WebSocketPolyfill: WebSocket });
-      const provider = new HocuspocusProvider({ websocketProvider: socket, name: docId, document: doc });
-      provider.attach();
-      return {
-        doc,
-        synced: () => provider.isSynced,
-        destroy: () => {
-          provider.destroy();
-          socket.destroy();
-        },
-      };
     },
   };
 }

@@ -7,6 +7,8 @@ import type { Scenario } from "../lab/scenario/types.ts";
 import { DeliveryTracker } from "../lab/deliveries.ts";
 import type { ObservationSink } from "./client.ts";
 import { ChaosClient } from "./client.ts";
+import { ChaosYwsClient } from "./yws-client.ts";
+import { clientKindOf } from "../lab/scenario/names.ts";
 import type { ChaosWorld } from "./faults.ts";
 import { freePort } from "./infra/free-port.ts";
 import { startRedisCluster, type LocalRedisCluster } from "./infra/redis-cluster.ts";
@@ -21,7 +23,7 @@ import { ChaosWorkload } from "./workload.ts";
 export class ChaosCluster implements ChaosWorld {
   readonly network: ChaosNetwork;
   readonly relays = new Map<string, RelayProcess>();
-  readonly clients = new Map<string, ChaosClient>();
+  readonly clients = new Map<string, ChaosClient | ChaosYwsClient>();
   readonly logs = new RelayLogs();
   readonly sink: ObservationSink = { edits: [], sessions: [], leaves: [], peersSeen: [], deliveries: new DeliveryTracker(() => this.elapsedMs()) };
   /** serverId of every incarnation -> scenario server name. */
@@ -155,7 +157,21 @@ export class ChaosCluster implements ChaosWorld {
 
   private addClient(placement: ClientPlacement): void {
     const random = this.forest.stream(`client:${placement.client}`);
-    const client = new ChaosClient(
+    const client = clientKindOf(this.scenario.topology, placement.client) === "yWebsocket"
+      ? new ChaosYwsClient(
+          {
+            client: placement.client,
+            docId: placement.docId,
+            pick: () => {
+              const server = this.pickServer(placement);
+              return { server, url: this.network.clientUrl(placement.client, server) };
+            },
+            elapsedMs: () => this.elapsedMs(),
+            random,
+          },
+          this.sink,
+        )
+      : new ChaosClient(
       {
         client: placement.client,
         docId: placement.docId,

@@ -11,7 +11,7 @@
  */
 import type { Workload } from "../lab/scenario/types.ts";
 import type { SimRandom } from "../lab/random.ts";
-import type { ChaosClient } from "./client.ts";
+import type { WorkloadTarget } from "../lab/workload.ts";
 import { applyWorkloadOp, nextEditDelayMs } from "../lab/workload.ts";
 
 export class ChaosWorkload {
@@ -21,7 +21,7 @@ export class ChaosWorkload {
   constructor(private readonly workload: Workload) {}
 
   /** Starts editing on `client` until stop() or until the client leaves. */
-  drive(client: ChaosClient, random: SimRandom): void {
+  drive(client: WorkloadTarget & { live: boolean }, random: SimRandom): void {
     if (this.workload.editsPerSecond <= 0) return;
     let dueMs = performance.now();
     const tick = () => {

@@ -192,3 +192,37 @@ export const DEFAULT_ADMISSION_CONFIG: ServerAdmissionConfig = {
   maxConnectionsPerIp: 1000,
   headersTimeoutMs: 10_000,
 };
+
+/**
+ * The y-websocket dialect's timers (PROTOCOL.md section 9; relay/dialects/y-websocket/). Separate
+ * from RelayConfig because the core never reads them: only the dialect layer over it does.
+ */
+export interface YWebsocketConfig {
+  /**
+   * A y-websocket 3 client closes a socket on which nothing arrived for 30 s (pings do not count),
+   * so a session sent nothing for this long gets an empty awareness update (`01 01 00`). Default 10 000 ms.
+   */
+  keepaliveIdleMs: number;
+  /**
+   * y-protocols drops a remote awareness state not renewed for 30 s; the states the dialect makes
+   * for JSON clients' PRESENCE are re-sent (clock + 1) this often. Default 15 000 ms.
+   */
+  awarenessRenewMs: number;
+  /** How often the keepalive / renewal sweep runs over the dialect's sessions. Default 5000 ms. */
+  sweepIntervalMs: number;
+  /** A RESYNC is answered after a random delay below this, so a server's clients do not stampede. Default 500 ms. */
+  resyncMaxDelayMs: number;
+  /** Undecodable binary messages in a row after which the socket is closed with 1008. Default 100. */
+  closeAfterRejectedInRow: number;
+  /** JOINs within this window share one awareness re-send per client (QueryAwareness). Default 200 ms. */
+  awarenessQueryWindowMs: number;
+}
+
+export const DEFAULT_Y_WEBSOCKET_CONFIG: YWebsocketConfig = {
+  keepaliveIdleMs: 10_000,
+  awarenessRenewMs: 15_000,
+  sweepIntervalMs: 5000,
+  resyncMaxDelayMs: 500,
+  closeAfterRejectedInRow: 100,
+  awarenessQueryWindowMs: 200,
+};

@@ -38,6 +38,8 @@ export interface ScenarioArbitraryOptions {
    * stream of scenarios (and the planted-bug budgets tuned on it) is unchanged.
    */
   maxRedisShards?: number;
+  /** Most clients that are real y-websocket WebsocketProviders (the last of c1..cN). Default 3; 0: none. */
+  maxYWebsocketClients?: number;
 }
 
 /**
@@ -85,6 +87,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
       boundary: boundaryTimingArbitrary(),
+      // Drawn last, so adding it left every other field's draw as it was for a given seed.
+      yWebsocketClients: fc.integer({ min: 0, max: options.maxYWebsocketClients ?? 3 }),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
@@ -94,7 +98,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"}).`,
         seed: raw.seed,
         durationMs,
-        topology: raw.topology,
+        topology: withClientKinds(raw.topology, raw.yWebsocketClients),
         relay: raw.relay,
         workload: { editsPerSecond: raw.editsPerSecond, ops: raw.ops },
         network: { latency: raw.latency },
@@ -110,4 +114,10 @@ function faultListArbitrary(options: ScenarioArbitraryOptions) {
   if (maxLength === 0) return fc.constant([]);
   // size "max": lengths spread over 0..maxFaults (fast-check's default bias would draw mostly empty schedules).
   return fc.array(rawFaultArbitrary(kinds, (options.maxRedisShards ?? 1) > 1), { maxLength, size: "max" });
+}
+
+/** Mixed topologies: up to `yWebsocket` of the clients speak y-websocket . */
+function withClientKinds(topology: Scenario["topology"], yWebsocket: number): Scenario["topology"] {
+  const count = Math.min(yWebsocket, topology.clients);
+  return count > 0 ? { ...topology, yWebsocketClients: count } : topology;
 }

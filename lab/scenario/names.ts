@@ -20,6 +20,13 @@ export function initialClientNames(topology: Topology): string[] {
   return numbered("c", topology.clients);
 }
 
+/** The client kind of `name` in a topology: the last `yWebsocketClients` of c1..cN are y-websocket. */
+export function clientKindOf(topology: Topology, name: string): "lfcc" | "yWebsocket" {
+  const n = clientNumber(name);
+  const yws = topology.yWebsocketClients ?? 0;
+  return n !== undefined && n <= topology.clients && n > topology.clients - yws ? "yWebsocket" : "lfcc";
+}
+
 export function numbered(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
 }

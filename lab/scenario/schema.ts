@@ -78,7 +78,16 @@ export const scenarioSchema = strictMapping({
   description: z.string().default(D.description),
   seed: z.number().int().min(0).default(D.seed),
   duration: positiveDurationMs(),
-  topology: strictMapping({ servers: count(1), docs: count(1).default(D.docs), clients: count(0), redisShards: count(1).optional(), loadBalancer: z.enum(["nginx"]).optional() }),
+  topology: strictMapping({
+    servers: count(1),
+    docs: count(1).default(D.docs),
+    // A count (all LfccProvider clients), or client kinds: `{ lfcc: 6, yWebsocket: 3 }` (docs/SCENARIOS-REFERENCE.md).
+    clients: z.union([count(0), strictMapping({ lfcc: count(0).default(0), yWebsocket: count(0).default(0) }, "client kind")], {
+      error: "expected a count or client kinds { lfcc: N, yWebsocket: M }",
+    }),
+    redisShards: count(1).optional(),
+    loadBalancer: z.enum(["nginx"]).optional(),
+  }),
   relay: relaySchema.default({}),
   workload: strictMapping({
     editsPerSecond: z.number().min(0).finite().default(D.editsPerSecond),

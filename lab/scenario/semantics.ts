@@ -32,7 +32,7 @@ export function normalizeScenario(input: ScenarioInput): { scenario: Scenario; i
     description: input.description,
     seed: input.seed,
     durationMs: input.duration,
-    topology: input.topology,
+    topology: normalizeTopology(input.topology),
     relay: input.relay,
     workload: {
       editsPerSecond: input.workload.editsPerSecond,
@@ -79,14 +79,15 @@ class World {
   private readonly downUntil = new Map<string, { fromMs: number; untilMs: number }>();
 
   constructor(input: ScenarioInput, extraClientNames: string[]) {
-    this.servers = serverNames(input.topology);
-    this.docs = docNames(input.topology);
-    this.redisShards = redisShardNames(input.topology);
-    const initial = initialClientNames(input.topology);
+    const topology = normalizeTopology(input.topology);
+    this.servers = serverNames(topology);
+    this.docs = docNames(topology);
+    this.redisShards = redisShardNames(topology);
+    const initial = initialClientNames(topology);
     this.present = new Set(initial);
     initial.forEach((name) => this.everConnected.add(name));
     this.everyClient = new Set([...initial, ...extraClientNames]);
-    this.highestClient = input.topology.clients;
+    this.highestClient = topology.clients;
   }
 
   /** Names that were ever connected (the simulator gives every client one life). */
@@ -254,4 +255,12 @@ function expectName(name: string, valid: string[], what: string, path: DocumentP
 /** "s9" -> "s1" is no typo worth guessing at: guess only for names that are not letter+number. */
 function guessName(name: string, valid: string[]): string {
   return /^[a-z]\d+$/.test(name) ? "" : didYouMean(name, valid);
+}
+
+/** `clients: { lfcc, yWebsocket }` becomes the total plus how many of them (the last) are y-websocket. */
+export function normalizeTopology(topology: ScenarioInput["topology"]): Scenario["topology"] {
+  const { clients, ...rest } = topology;
+  if (typeof clients === "number") return { ...rest, clients };
+  const total = clients.lfcc + clients.yWebsocket;
+  return clients.yWebsocket > 0 ? { ...rest, clients: total, yWebsocketClients: clients.yWebsocket } : { ...rest, clients: total };
 }

@@ -14,7 +14,7 @@ export function toScenarioDocument(scenario: Scenario): Record<string, unknown> 
     description: scenario.description,
     seed: scenario.seed,
     duration: d(scenario.durationMs),
-    topology: { ...scenario.topology },
+    topology: topologyToDocument(scenario.topology),
   };
   const relay = relayToDocument(scenario.relay);
   if (Object.keys(relay).length > 0) document.relay = relay;
@@ -72,4 +72,10 @@ function expectToDocument(expect: Scenario["expect"]): Record<string, unknown> {
     if (expect[flag] !== undefined) document[flag] = expect[flag];
   }
   return document;
+}
+
+function topologyToDocument(topology: Scenario["topology"]): Record<string, unknown> {
+  const { yWebsocketClients, ...rest } = topology;
+  if (!yWebsocketClients) return { ...rest };
+  return { ...rest, clients: { lfcc: topology.clients - yWebsocketClients, yWebsocket: yWebsocketClients } };
 }

@@ -11,6 +11,8 @@ export interface Topology {
   servers: number; // s1..sN
   docs: number; // d1..dN
   clients: number; // c1..cN, spread round-robin over docs, then servers
+  /** How many of c1..cN are real y-websocket WebsocketProviders (the LAST ones); absent: none. */
+  yWebsocketClients?: number;
   /** Redis Cluster masters r1..rN carrying the document channels (SCENARIOS.md v1.1). Absent or 1: one Redis. */
   redisShards?: number;
   /** Chaos only: clients reach the relays through real nginx hashing on the docId (the sim ignores it). */

@@ -10,8 +10,11 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Clock, Logger } from "../ports.ts";
-import { systemClock } from "../adapters/system.ts";
-import { DEFAULT_ADMISSION_CONFIG, type ServerAdmissionConfig } from "../config.ts";
+import { cryptoRandom, systemClock } from "../adapters/system.ts";
+import { DEFAULT_ADMISSION_CONFIG, type ServerAdmissionConfig, type YWebsocketConfig } from "../config.ts";
+import { YWebsocketDialect } from "../dialects/y-websocket/dialect.ts";
+import type { Role } from "../protocol/messages.ts";
+import { refuseYWebsocket, registerYWebsocketMetrics, yWebsocketConnection } from "./y-websocket-host.ts";
 import { authorize, secretKey } from "./auth.ts";
 import type { HostedRelay } from "./hosted-relay.ts";
 import { startLivenessChecks, trackLiveness } from "./liveness.ts";
@@ -43,6 +46,8 @@ export interface RelayHostOptions {
   rejections?: RejectionTally;
   /** Token expiry timers. Default: the system clock. */
   clock?: Clock;
+  /** The y-websocket dialect's timers (defaults in relay/config.ts). */
+  yWebsocket?: Partial<YWebsocketConfig>;
 }
 
 export interface RelayHost {
@@ -66,6 +71,8 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
   const contained = new ContainedErrors(logger);
   const admission = new ConnectionAdmission(limits);
   const metrics = createRelayMetrics(relay, { rejections, containedErrors: contained });
+  const yWebsocket = new YWebsocketDialect({ relay, clock, random: cryptoRandom, config: options.yWebsocket });
+  registerYWebsocketMetrics(metrics.registry, yWebsocket);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxPayloadBytes });
   const httpServer = createLimitedHttpServer(
     (request, response) => void serveHttp(request, response).catch((error: unknown) => contained.record("http-request", error)),
@@ -102,9 +109,14 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on("error", (error) => logger.debug({ err: String(error) }, "upgrade socket error"));
     if (closing) return refuseUpgrade(socket, 503, "server shutting down");
-    const { docId, token } = readUpgradeTarget(request);
+    const { docId, token, dialect } = readUpgradeTarget(request);
     if (!docId) return refuse(socket, 400, R.badDocId, "missing or invalid docId (^[A-Za-z0-9._:-]{1,128}$)");
     const auth = await authorize(secret, token, docId);
+    if (!auth.ok && dialect === "y-websocket" && !socket.destroyed) {
+      // y-websocket retries an HTTP 401 forever; a 4401/4403 close makes it stop (PROTOCOL.md section 9).
+      rejections.count(auth.reason, "upgrade");
+      return wss.handleUpgrade(request, socket, head, (ws) => refuseYWebsocket(ws, auth.reason === R.docForbidden, auth.detail));
+    }
     if (!auth.ok) return refuse(socket, 401, auth.reason, auth.detail);
     // The peer may have gone while the token was checked: a slot taken now would never be released.
     if (socket.destroyed) return;
@@ -113,11 +125,12 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
     if (!admitted.ok) return refuse(socket, 503, admitted.reason, `too many connections (${admitted.reason})`);
     // Released on the raw socket's close, whichever way it ends (failed handshake included).
     socket.once("close", admitted.release);
-    wss.handleUpgrade(request, socket, head, contained.wrap("attach", (ws: WebSocket) => attach(ws, docId, auth.role, auth.expiresAtMs)));
+    wss.handleUpgrade(request, socket, head, contained.wrap("attach", (ws: WebSocket) => attach(ws, docId, auth.role, auth.expiresAtMs, dialect)));
   }
 
-  function attach(ws: WebSocket, docId: string, role: "editor" | "viewer", expiresAtMs: number | null): void {
+  function attach(ws: WebSocket, docId: string, role: Role, expiresAtMs: number | null, dialect: "json" | "y-websocket"): void {
     const senderId = options.newClientId();
+    const connection = dialect === "y-websocket" ? yWebsocketConnection(yWebsocket, ws, docId, senderId, role) : jsonConnection(ws, docId, senderId, role);
     trackLiveness(ws);
     const cancelExpiry =
       expiresAtMs === null
@@ -127,16 +140,24 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
             logger.info({ senderId, docId }, "token expired: closing its socket");
             ws.close(POLICY_VIOLATION, "token expired");
           }));
-    ws.on("message", contained.wrap("ws-message", (data: Buffer | ArrayBuffer | Buffer[]) => relay.handleMessage(ws, data)));
+    ws.on("message", contained.wrap("ws-message", connection.message));
     ws.on("close", contained.wrap("ws-close", () => {
       cancelExpiry();
-      relay.handleDisconnection(ws);
+      connection.closed();
     }));
     ws.on("error", (error) => logger.debug({ senderId, err: String(error) }, "client socket error"));
-    relay.handleConnection(ws, docId, senderId, { role }).catch((error: unknown) => {
+    connection.open().catch((error: unknown) => {
       contained.record("handle-connection", error);
       ws.terminate();
     });
+  }
+
+  function jsonConnection(ws: WebSocket, docId: string, senderId: string, role: Role) {
+    return {
+      message: (data: Buffer | ArrayBuffer | Buffer[]) => relay.handleMessage(ws, data),
+      closed: () => relay.handleDisconnection(ws),
+      open: () => relay.handleConnection(ws, docId, senderId, { role }),
+    };
   }
 
   httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -169,6 +190,7 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
     close() {
       closing ??= (async () => {
         stopLiveness?.();
+        yWebsocket.close();
         await relay.shutdown();
         await closeStragglers(wss, 1000);
         wss.close();

@@ -9,7 +9,7 @@ import { StatelessCollabRelay, type RelayOptions } from "../relay.ts";
 import { createRedisAdapter } from "../bus/create-redis-adapter.ts";
 import { createInMemoryMessageBus } from "../bus/in-memory-bus.ts";
 import { generateClientId } from "../ids.ts";
-import { DEFAULT_RELAY_CONFIG, type RelayConfig, type ServerAdmissionConfig } from "../config.ts";
+import { DEFAULT_RELAY_CONFIG, type RelayConfig, type ServerAdmissionConfig, type YWebsocketConfig } from "../config.ts";
 import { pinoLogger } from "../adapters/system.ts";
 import type { Logger } from "../ports.ts";
 import type { NatMap } from "../adapters/ioredis-cluster.ts";
@@ -38,6 +38,8 @@ export interface RelayServerOptions extends Partial<RelayConfig>, Partial<Server
   logger?: Logger;
   /** WebSocket ping period for dead-peer detection. Default 30 000 ms. */
   pingIntervalMs?: number;
+  /** The y-websocket dialect's timers (defaults in relay/config.ts). */
+  yWebsocket?: Partial<YWebsocketConfig>;
   /** Extra relay options (events, planted-bug parts) for tests and tools. */
   relayOptions?: Omit<RelayOptions, keyof RelayConfig>;
 }
@@ -55,7 +57,7 @@ export interface RelayServer {
 }
 
 export function createRelayServer(options: RelayServerOptions = {}): RelayServer {
-  const { redisUrl, redisClusterNodes, redisNatMap, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, ...rest } = options;
+  const { redisUrl, redisClusterNodes, redisNatMap, jwtSecret, logger: givenLogger, pingIntervalMs, relayOptions, yWebsocket, ...rest } = options;
   const { maxConnections, maxConnectionsPerIp, headersTimeoutMs, ...config } = rest;
   secretKey(jwtSecret); // an empty secret throws here, before a relay or a Redis client exists
   const logger = givenLogger ?? pinoLogger("info", { service: "lfcc-relay" });
@@ -75,6 +77,7 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
     jwtSecret,
     pingIntervalMs,
     admission: { maxConnections, maxConnectionsPerIp, headersTimeoutMs },
+    yWebsocket,
     rejections,
     clock: relayOptions?.ports?.clock, // token expiry runs on the relay's clock
     newClientId: () => generateClientId(),

@@ -7,18 +7,24 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { DOC_ID_PATTERN } from "../protocol/messages.ts";
 import { systemClock } from "../adapters/system.ts";
+import { docIdFromPath } from "./y-websocket-host.ts";
 
 export interface UpgradeTarget {
   docId: string | null;
   token: string | null;
+  /** `?docId=`: the JSON protocol; no docId query and a `/<docId>` path: y-websocket (PROTOCOL.md section 9). */
+  dialect: "json" | "y-websocket";
 }
 
 export function readUpgradeTarget(request: IncomingMessage): UpgradeTarget {
   const url = requestUrl(request);
-  const docId = url?.searchParams.get("docId") ?? null;
+  const queryDocId = url?.searchParams.get("docId") ?? null;
+  const pathDocId = url && queryDocId === null ? docIdFromPath(url.pathname) : null;
+  const docId = queryDocId ?? pathDocId;
   return {
     docId: docId !== null && DOC_ID_PATTERN.test(docId) ? docId : null,
     token: url?.searchParams.get("token") ?? bearerToken(request.headers.authorization),
+    dialect: pathDocId !== null ? "y-websocket" : "json",
   };
 }
 

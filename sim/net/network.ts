@@ -364,6 +364,8 @@ function describe(conn: number, to: NodeName, wire: Wire): Record<string, unknow
   if (wire.kind === "close") return { conn, to, wire: "close", code: wire.info.code };
   const data = wire.frame.data as { message?: unknown; op?: unknown; id?: unknown } | string;
   if (typeof data === "string") return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(data) };
+  // y-websocket's binary frames (sim/net/binary-websocket.ts).
+  if (data instanceof Uint8Array) return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(String.fromCharCode(...data.subarray(0, 4096))) };
   // Redis commands, replies and pushes: their text payload, if any, is what matters.
   const text = typeof data.message === "string" ? data.message : `${String(data.op)}#${String(data.id)}`;
   return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(text) };

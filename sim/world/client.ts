@@ -14,7 +14,7 @@ import type { SimKernel } from "../kernel/kernel.ts";
 import type { SimRandom } from "../../lab/random.ts";
 import type { CloseInfo, Endpoint, Network } from "../net/network.ts";
 import { VirtualClientSocket } from "../net/websocket.ts";
-import { applyWorkloadOp, nextEditDelayMs } from "../../lab/workload.ts";
+import { applyWorkloadOp, nextEditDelayMs, type WorkloadTarget } from "../../lab/workload.ts";
 import { replicaDigest } from "../../lab/digest.ts";
 import type { ObservationLog } from "./observer.ts";
 
@@ -23,7 +23,7 @@ export interface ClientEnv {
   network: Network;
   observer: ObservationLog;
   /** The load balancer: URL of the server this client should use now. */
-  urlFor: (client: SimClient) => string;
+  urlFor: (client: { name: string; homeServer: string }) => string;
   /** serverId -> server name, for session observations. */
   serverNameOf: (serverId: string) => string;
 }
@@ -83,14 +83,7 @@ export class SimClient {
 
   /** Edits at the workload's rate until `untilMs` (virtual), from its own stream. */
   startWorkload(workload: Workload, untilMs: number): void {
-    if (workload.editsPerSecond <= 0) return;
-    const step = () => {
-      if (this.left || this.env.kernel.nowMs >= untilMs) return;
-      const op = applyWorkloadOp(this, workload.ops, this.workloadRandom);
-      this.env.kernel.trace.record(this.name, "workload", { op });
-      this.clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, this.workloadRandom));
-    };
-    this.clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, this.workloadRandom));
+    startWorkloadLoop(this, { kernel: this.env.kernel, clock: this.clock, random: this.workloadRandom }, workload, untilMs);
   }
 
   /** slowClient: stop (or resume) reading from the network. */
@@ -158,11 +151,29 @@ export class SimClient {
   }
 }
 
-function endReason(info: CloseInfo): string {
+export function endReason(info: CloseInfo): string {
   if (info.code === 1001) return "stop";
   if (info.code === 4008) return "slow-consumer";
   if (info.reason === "crash" || info.reason === "partition" || info.reason === "disconnect" || info.reason === "stopped") {
     return info.reason === "stopped" ? "stop" : info.reason;
   }
   return "network";
+}
+
+/** The edit loop of a simulated client of either kind: ops at the workload's rate until `untilMs`. */
+export function startWorkloadLoop(
+  client: WorkloadTarget & { left: boolean },
+  ports: { kernel: SimKernel; clock: NodeClock; random: SimRandom },
+  workload: Workload,
+  untilMs: number,
+): void {
+  if (workload.editsPerSecond <= 0) return;
+  const { kernel, clock, random } = ports;
+  const step = () => {
+    if (client.left || kernel.nowMs >= untilMs) return;
+    const op = applyWorkloadOp(client, workload.ops, random);
+    kernel.trace.record(client.name, "workload", { op });
+    clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, random));
+  };
+  clock.setTimeout(step, nextEditDelayMs(workload.editsPerSecond, random));
 }

@@ -15,6 +15,7 @@ import { RoutingMonitor } from "../../lab/fuzz/routing-monitor.ts";
 import { wallNowMs } from "../kernel/host.ts";
 import { scheduleFaults } from "./faults.ts";
 import { startForger } from "./forger.ts";
+import { clientKindOf } from "../../lab/scenario/names.ts";
 import { names, placeClient } from "../../lab/placement.ts";
 import { productionRelay, type RelayFactory } from "./relay-host.ts";
 import { createWorld, type SimWorld } from "./world.ts";
@@ -65,7 +66,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
   const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);
   for (let i = 0; i < scenario.topology.clients; i++) {
     const placement = placeClient(scenario.topology, i);
-    world.addClient(placement.client, placement.docId, placement.server);
+    world.addClient(placement.client, placement.docId, placement.server, clientKindOf(scenario.topology, placement.client));
     startClientWorkload(placement.client);
   }
   const faults = scheduleFaults(world, scenario.faults, { topology: scenario.topology, startClientWorkload });

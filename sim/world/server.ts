@@ -18,6 +18,8 @@ import { createSimRedisConnector } from "../redis/connection.ts";
 import { createSimClusterConnector } from "../redis/shards.ts";
 import type { ObservationLog } from "./observer.ts";
 import type { RelayFactory, SimRelay } from "./relay-host.ts";
+import { acceptYWebsocket, createSimDialect, yWebsocketDocId } from "./yws-host.ts";
+import type { YWebsocketDialect } from "../../relay/dialects/y-websocket/dialect.ts";
 
 /** A graceful stop that has not finished by then is cut short, like a supervisor's SIGKILL. */
 export const STOP_GRACE_MS = 5000;
@@ -27,6 +29,8 @@ interface Instance {
   relay: SimRelay;
   clock: NodeClock;
   connections: Set<Connection>;
+  /** The y-websocket dialect over this instance's relay (upgrades on `/<docId>`). */
+  yWebsocket: YWebsocketDialect;
 }
 
 export interface ServerEnv {
@@ -87,7 +91,10 @@ export class SimServer {
         this.env.observer.relayEvent(this.name, event);
       },
     });
-    this.instance = { serverId, relay, clock, connections };
+    const yWebsocket = createSimDialect(relay, { clock, random: kernel.stream(`yws:${this.name}:g${this.generation}`) }, (event) =>
+      kernel.trace.record(this.name, "yws.event", event as unknown as Record<string, unknown>),
+    );
+    this.instance = { serverId, relay, clock, connections, yWebsocket };
     kernel.trace.record(this.name, "server.start", { serverId });
     this.catchAsync(() => relay.initialize());
     network.listen(this.name, (endpoint) => this.accept(endpoint));
@@ -140,6 +147,12 @@ export class SimServer {
     const instance = this.instance;
     if (!instance) return;
     instance.connections.add(endpoint.connection);
+    const yDocId = yWebsocketDocId(String(endpoint.connection.label));
+    if (yDocId !== null && DOC_ID_PATTERN.test(yDocId)) {
+      const senderId = generateClientId(this.env.kernel.stream(`sender:${this.name}:g${this.generation}:${endpoint.connection.id}`));
+      const closed = () => instance.connections.delete(endpoint.connection);
+      return acceptYWebsocket(instance.yWebsocket, endpoint, yDocId, senderId, (call) => this.catchAsync(call), closed);
+    }
     const socket = new VirtualRelaySocket(endpoint);
     const docId = docIdOf(String(endpoint.connection.label));
     if (docId === null || !DOC_ID_PATTERN.test(docId)) {

@@ -18,6 +18,10 @@ import { Network, type LatencySettings } from "../net/network.ts";
 import { VirtualRedis, REDIS_NODE } from "../redis/server.ts";
 import { createVirtualCluster } from "../redis/shards.ts";
 import { SimClient } from "./client.ts";
+import { SimYwsClient } from "./yws-client.ts";
+
+/** A simulated client of either kind (LfccProvider or the real y-websocket WebsocketProvider). */
+export type AnySimClient = SimClient | SimYwsClient;
 import { ObservationLog } from "./observer.ts";
 import { productionRelay, type RelayFactory } from "./relay-host.ts";
 import { SimServer } from "./server.ts";
@@ -61,7 +65,7 @@ export class SimWorld {
   readonly redisNodes: VirtualRedis[];
   readonly observer: ObservationLog;
   readonly servers = new Map<string, SimServer>();
-  readonly clients = new Map<string, SimClient>();
+  readonly clients = new Map<string, AnySimClient>();
   readonly timeSeries: TimeSeriesRecorder;
   readonly peerSamples: PeerSample[] = [];
   private readonly relayFactory: RelayFactory;
@@ -102,10 +106,11 @@ export class SimWorld {
     return server;
   }
 
-  addClient(name: string, docId: string, homeServer: string): SimClient {
+  addClient(name: string, docId: string, homeServer: string, kind: "lfcc" | "yWebsocket" = "lfcc"): AnySimClient {
     if (this.clients.has(name)) throw new Error(`client ${name} already exists`);
-    this.kernel.trace.record(name, "client.add", { docId, homeServer });
-    const client = new SimClient(
+    this.kernel.trace.record(name, "client.add", kind === "lfcc" ? { docId, homeServer } : { docId, homeServer, kind });
+    const Kind = kind === "lfcc" ? SimClient : SimYwsClient;
+    const client = new Kind(
       {
         kernel: this.kernel,
         network: this.network,
@@ -234,7 +239,7 @@ export class SimWorld {
     return server;
   }
 
-  client(name: string): SimClient {
+  client(name: string): AnySimClient {
     const client = this.clients.get(name);
     if (!client) throw new Error(`unknown client ${name} (clients: ${[...this.clients.keys()].join(", ")})`);
     return client;
@@ -283,7 +288,7 @@ export class SimWorld {
   }
 
   /** The load balancer: the client's home server when it is up and reachable, else the next healthy one. */
-  private pickServer(client: SimClient): string {
+  private pickServer(client: { name: string; homeServer: string }): string {
     const names = [...this.servers.keys()];
     const home = Math.max(0, names.indexOf(client.homeServer));
     for (let i = 0; i < names.length; i++) {
@@ -305,6 +310,8 @@ export class SimWorld {
   private samplePeers(): void {
     const tMs = this.kernel.nowMs;
     for (const client of this.clients.values()) {
+      // A y-websocket client never learns its senderId nor its peers' (see yws-client.ts).
+      if (!(client instanceof SimClient)) continue;
       const senderId = client.provider.senderId;
       if (!client.isConnected || client.left || senderId === null) continue;
       this.peerSamples.push({ tMs, client: client.name, docId: client.docId, senderId, peers: [...client.provider.peers] });
@@ -324,7 +331,7 @@ export class SimWorld {
   }
 }
 
-function encodeState(client: SimClient): Uint8Array {
+function encodeState(client: AnySimClient): Uint8Array {
   return Y.encodeStateAsUpdate(client.doc);
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { createWorld, type SimWorld } from "../../sim/index.ts";
 import { SIM_EPOCH_MS } from "../../sim/kernel/clock.ts";
+import type { SimClient } from "../../sim/world/client.ts";
 
 const WORKLOAD = { editsPerSecond: 4, ops: { insertText: 6, deleteText: 2, setMap: 1, presence: 1 } };
 
@@ -159,7 +160,7 @@ describe("fault kinds in isolation", () => {
     world.clockSkew("s2", 60_000);
     const welcomeSkew = (client: string) =>
       new Promise<number>((resolve) =>
-        world.client(client).provider.on("message", (frame) => {
+        (world.client(client) as SimClient).provider.on("message", (frame) => {
           if (frame.type === "WELCOME") resolve(frame.ts - (SIM_EPOCH_MS + world.nowMs));
         }),
       );
