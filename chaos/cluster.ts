@@ -15,6 +15,9 @@ import { ChaosNetwork } from "./network.ts";
 import { RandomForest } from "../sim/kernel/random.ts";
 import { initialClients, placeJoiner, serverNames, type ClientPlacement } from "./topology.ts";
 import { ChaosWorkload } from "./workload.ts";
+import { ChaosAttackHost } from "./attack-host.ts";
+import { hasAttacks, type RedisInjectFault } from "../lab/attack/setup.ts";
+import type { CrashObservation } from "../lab/attack/observations.ts";
 
 export class ChaosCluster implements ChaosWorld {
   readonly network: ChaosNetwork;
@@ -29,6 +32,10 @@ export class ChaosCluster implements ChaosWorld {
   private readonly forest: RandomForest;
   private readonly workload: ChaosWorkload;
   private startedAtMs = 0;
+  /** Attackers and the Redis injector, when the scenario has them. */
+  readonly attack: ChaosAttackHost | null;
+  /** Relays that exited without a fault asking them to (noCrash). */
+  readonly crashes: CrashObservation[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -38,14 +45,19 @@ export class ChaosCluster implements ChaosWorld {
     this.forest = new RandomForest(seed);
     this.workload = new ChaosWorkload(scenario.workload);
     this.network = new ChaosNetwork(services.toxiproxy.url, services.redis, (server) => this.relayOf(server).port, this.runTag);
+    this.attack = hasAttacks(scenario)
+      ? new ChaosAttackHost({ scenario, forest: this.forest, elapsedMs: () => this.elapsedMs(), deliveries: this.sink.deliveries, redis: services.redis, relayPort: (server) => this.relayOf(server).port })
+      : null;
   }
 
   /** Proxies and relay processes up (not yet part of the run's timeline). */
   async start(): Promise<void> {
+    await this.attack?.prepare();
     for (const server of serverNames(this.scenario)) {
       const redisUrl = await this.network.redisUrlFor(server);
       const port = await freePort();
-      this.relays.set(server, new RelayProcess({ server, port, redisUrl, relay: this.scenario.relay, log: this.logs.sink(server) }));
+      const onUnexpectedExit = (message: string) => this.crashes.push({ tMs: this.elapsedMs(), server, message });
+      this.relays.set(server, new RelayProcess({ server, port, redisUrl, relay: this.scenario.relay, log: this.logs.sink(server), jwtSecret: this.attack?.jwtSecret, onUnexpectedExit }));
     }
     await Promise.all(serverNames(this.scenario).map((server) => this.startRelay(server)));
     for (const placement of initialClients(this.scenario)) await this.network.addClient(placement.client, this.serverNames());
@@ -55,6 +67,7 @@ export class ChaosCluster implements ChaosWorld {
   begin(): void {
     this.startedAtMs = performance.now();
     for (const placement of initialClients(this.scenario)) this.addClient(placement);
+    this.attack?.begin();
   }
 
   elapsedMs(): number {
@@ -114,6 +127,11 @@ export class ChaosCluster implements ChaosWorld {
     }
   }
 
+  injectRedis(fault: RedisInjectFault): Promise<string> {
+    if (!this.attack) return Promise.reject(new Error("redisInject without an attack host"));
+    return this.attack.inject(fault);
+  }
+
   async leaveClients(clients: string[]): Promise<void> {
     for (const name of clients) this.clients.get(name)?.leave();
   }
@@ -121,6 +139,7 @@ export class ChaosCluster implements ChaosWorld {
   /** Providers closed, relays stopped, proxies removed. Services stay (they may serve more runs). */
   async shutdown(): Promise<void> {
     this.workload.stop();
+    await this.attack?.shutdown();
     for (const client of this.clients.values()) client.provider.destroy();
     await Promise.all([...this.relays.values()].map((relay) => relay.kill("SIGTERM")));
     await this.network.removeAll();
@@ -136,6 +155,8 @@ export class ChaosCluster implements ChaosWorld {
         serverName: (id) => this.serverName(id),
         elapsedMs: () => this.elapsedMs(),
         random,
+        token: this.attack?.honestToken(),
+        observer: this.attack?.observerFor(placement.client),
       },
       this.sink,
     );

@@ -35,6 +35,9 @@ export class DeliveryTracker {
   /** docId -> author clientIDs writing to it. */
   private readonly authorsByDoc = new Map<string, number[]>();
 
+  /** Told about every delivery (the attack ledger's honestLatency); unset by default. */
+  onDelivery: ((latencyMs: number, editTMs: number) => void) | undefined;
+
   constructor(private readonly nowMs: () => number) {}
 
   /** A replica `replica` of `docId` whose doc writes as Yjs `clientID`. */
@@ -67,6 +70,7 @@ export class DeliveryTracker {
       let next = cursor.get(author) ?? 0;
       while (next < edits.length && edits[next]!.clockEnd <= have) {
         this.windowMs.push(this.nowMs() - edits[next]!.tMs);
+        this.onDelivery?.(this.nowMs() - edits[next]!.tMs, edits[next]!.tMs);
         this.count++;
         next++;
       }

@@ -10,6 +10,7 @@ import { checkConverge } from "./converge.ts";
 import { checkNoDataLoss } from "./no-data-loss.ts";
 import { checkNoGhostPresence } from "./no-ghost-presence.ts";
 import { checkQueueBound } from "./queue-bound.ts";
+import { checkAmplification, checkAttackersThrottled, checkHonestLatency, checkNoCrash, checkNoInjection } from "./attack-checkers.ts";
 
 export { convergenceMs } from "./convergence-time.ts";
 export { DEFAULT_DELIVERY_GRACE_MS } from "./promised-edits.ts";
@@ -25,6 +26,11 @@ export function runCheckers(scenario: Scenario, obs: Observations): InvariantRes
   if (expect.noDataLoss) results.push(checkNoDataLoss(scenario, obs));
   if (expect.queueBound) results.push(checkQueueBound(obs));
   if (expect.noGhostPresence) results.push(checkNoGhostPresence(obs, expect.noGhostPresence.withinMs, notReadingWindows(scenario)));
+  if (expect.noCrash) results.push(checkNoCrash(obs));
+  if (expect.noInjection) results.push(checkNoInjection(obs));
+  if (expect.amplification) results.push(checkAmplification(obs, expect.amplification.max));
+  if (expect.honestLatency) results.push(checkHonestLatency(obs, expect.honestLatency.p99Ms));
+  if (expect.attackersThrottled) results.push(checkAttackersThrottled(scenario, obs));
   return results;
 }
 

@@ -15,7 +15,7 @@ import { anyIndex, clientNames, pick, serverNames, stepMs, TIME_STEP_MS } from "
 /** Every fault kind of SCENARIOS.md; the fuzzer uses all of them unless told otherwise. */
 export const ALL_FAULT_KINDS: readonly FaultKind[] = [
   "crash", "stop", "redisOutage", "redisRestart", "partition", "disconnect",
-  "latency", "slowClient", "clockSkew", "join", "leave",
+  "latency", "slowClient", "clockSkew", "join", "leave", "redisInject",
 ];
 
 /** Longest `for` / `restartAfter` a generated fault gets. */
@@ -37,6 +37,8 @@ interface RawFields {
   offsetMs?: number;
   count?: number;
   doc?: number;
+  replay?: boolean;
+  forge?: boolean;
 }
 
 export type RawFault = { kind: FaultKind; atPermille: number } & RawFields;
@@ -65,6 +67,8 @@ const RAW_BY_KIND: Record<FaultKind, () => fc.Arbitrary<RawFields>> = {
   clockSkew: () => fc.record({ server: anyIndex(), offsetMs: stepMs(-MAX_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS) }),
   join: () => fc.record({ count: fc.integer({ min: 1, max: 2 }), doc: fc.option(anyIndex(), { nil: undefined }), server: fc.option(anyIndex(), { nil: undefined }) }),
   leave: () => fc.record({ clients: fc.array(anyIndex(), { minLength: 1, maxLength: 2 }) }),
+  // Shrinks toward replay only (forging adds the junk a correct relay must also survive).
+  redisInject: () => fc.record({ replay: fc.constant(true), forge: fc.boolean(), forMs: faultLength() }),
 };
 
 export function rawFaultArbitrary(kinds: readonly FaultKind[] = ALL_FAULT_KINDS): fc.Arbitrary<RawFault> {
@@ -146,6 +150,8 @@ function compileOne(raw: RawFault, atMs: number, ctx: CompileContext): Fault | n
       return join(atMs, raw, ctx);
     case "leave":
       return leave(atMs, r.clients, ctx);
+    case "redisInject":
+      return { atMs, kind: "redisInject", replay: r.replay, forge: r.forge, forMs: r.forMs };
   }
 }
 

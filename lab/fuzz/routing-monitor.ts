@@ -22,7 +22,7 @@ export interface RoutingViolation {
 /** What the monitor needs from a relay (the simulator's host interface has the same shape). */
 export interface MonitoredRelay {
   initialize(): unknown;
-  handleConnection(socket: RelaySocket, docId: string, senderId: string): unknown;
+  handleConnection(socket: RelaySocket, docId: string, senderId: string, ctx?: { role?: "editor" | "viewer" }): unknown;
   handleMessage(socket: RelaySocket, data: string): unknown;
   handleDisconnection(socket: RelaySocket): unknown;
   shutdown(): unknown;
@@ -45,10 +45,10 @@ export class RoutingMonitor {
     const spies = new Map<RelaySocket, SpySocket>();
     const spyOf = (socket: RelaySocket) => spies.get(socket) ?? socket;
     return Object.assign(Object.create(relay) as R, {
-      handleConnection: (socket: RelaySocket, docId: string, senderId: string) => {
+      handleConnection: (socket: RelaySocket, docId: string, senderId: string, ctx?: { role?: "editor" | "viewer" }) => {
         const spy = new SpySocket(socket, senderId, (v) => this.report(v));
         spies.set(socket, spy);
-        return relay.handleConnection(spy, docId, senderId);
+        return ctx ? relay.handleConnection(spy, docId, senderId, ctx) : relay.handleConnection(spy, docId, senderId);
       },
       handleMessage: (socket: RelaySocket, data: string) => {
         spies.get(socket)?.noteOutgoing(data);

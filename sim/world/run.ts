@@ -10,6 +10,7 @@ import type { RunRecord } from "../../lab/record.ts";
 import { quiescenceStartMs, type Scenario } from "../../lab/scenario/types.ts";
 import type { TraceEvent } from "../../lab/trace.ts";
 import { wallNowMs } from "../kernel/host.ts";
+import { hasAttacks } from "../../lab/attack/setup.ts";
 import { scheduleFaults } from "./faults.ts";
 import { names, placeClient } from "./placement.ts";
 import type { RelayFactory } from "./relay-host.ts";
@@ -51,6 +52,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     relayFactory: options.relayFactory,
     sparseReplicaSamplingUntilMs: quiescenceStartMs(scenario),
   });
+  if (hasAttacks(scenario)) world.enableAttacks(scenario);
   for (const server of names("s", scenario.topology.servers)) world.addServer(server);
   const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);
   for (let i = 0; i < scenario.topology.clients; i++) {
