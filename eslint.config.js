@@ -28,6 +28,8 @@ const IO_IMPORTS = [
 // Simulated code must not depend on the real-infrastructure layers.
 const LAB_LAYERS = { group: ["**/chaos/**", "**/cli/**", "**/reports/**"], message: "simulated code must not load real-infrastructure layers" };
 // The production relay never knows a lab exists (ARCHITECTURE.md: every arrow points at the ports).
+// Chaos runs the same scenarios on real infrastructure; what it shares with the simulator lives in lab/.
+const CHAOS_NOT_SIM = { group: ["**/sim/**"], message: "chaos/ must not import the simulator: move what both modes share into lab/" };
 const RELAY_OUTWARD = { group: ["**/sim/**", "**/chaos/**", "**/lab/**", "**/cli/**", "**/reports/**"], message: "relay/ must not import the lab" };
 
 export default tseslint.config(
@@ -78,6 +80,11 @@ export default tseslint.config(
         { paths: IO_IMPORTS, patterns: [RELAY_OUTWARD] },
       ],
     },
+  },
+  {
+    files: ["chaos/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [CHAOS_NOT_SIM] }] },
   },
   {
     files: ["relay/adapters/**/*.ts", "relay/server/**/*.ts"],

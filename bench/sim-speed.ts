@@ -6,6 +6,7 @@
  * this process is printed too. Also reports where wall time goes: events per run, wall per event, and the cost of the
  * host's settle step (one setImmediate round trip) measured alone.
  */
+import { pathToFileURL } from "node:url";
 import { runCheckers } from "../lab/checkers/index.ts";
 import { quiescenceStartMs, type Scenario } from "../lab/scenario/types.ts";
 import { defineScenario } from "../lab/scenario/define.ts";
@@ -61,4 +62,4 @@ async function main(): Promise<void> {
   console.log(`settle (setImmediate round trip): ${settleUs.toFixed(2)} us; best ratio ${best.toFixed(0)}x`);
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

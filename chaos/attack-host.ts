@@ -19,8 +19,8 @@ import { attackLimits, createLedger, dedupWindowMs, redisInjectFaults, type Redi
 import type { Scenario } from "../lab/scenario/types.ts";
 import { systemClock } from "../relay/adapters/system.ts";
 import type { ClientSocket } from "../relay/ports.ts";
-import type { RandomForest } from "../sim/kernel/random.ts";
-import { names } from "../sim/world/placement.ts";
+import type { RandomForest } from "../lab/random.ts";
+import { names } from "../lab/placement.ts";
 import type { DeliveryTracker } from "../lab/deliveries.ts";
 
 export interface ChaosAttackEnv {

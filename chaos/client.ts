@@ -4,7 +4,7 @@
  */
 import * as Y from "yjs";
 import { LfccProvider } from "../relay/provider/index.ts";
-import { replicaDigest } from "../sim/world/digest.ts";
+import { replicaDigest } from "../lab/digest.ts";
 import { WebSocket } from "ws";
 import type { HonestObserver } from "../lab/attack/honest-observer.ts";
 import type { ClientSocket, Random } from "../relay/ports.ts";

@@ -12,7 +12,7 @@ import { freePort } from "./infra/free-port.ts";
 import { RelayLogs, RelayProcess } from "./infra/relay-process.ts";
 import type { ChaosServices } from "./infra/services.ts";
 import { ChaosNetwork } from "./network.ts";
-import { RandomForest } from "../sim/kernel/random.ts";
+import { RandomForest } from "../lab/random.ts";
 import { initialClients, placeJoiner, serverNames, type ClientPlacement } from "./topology.ts";
 import { ChaosWorkload } from "./workload.ts";
 import { ChaosAttackHost } from "./attack-host.ts";

@@ -1,10 +1,10 @@
 /**
  * Names and placement, as SCENARIOS.md defines them: servers s1..sN, docs d1..dN, clients c1..cN
- * spread round-robin over docs, then servers. The rule itself is the simulator's
- * (sim/world/placement.ts), so both modes put every client on the same doc and home server.
+ * spread round-robin over docs, then servers. The rule itself lives in the lab (lab/placement.ts),
+ * shared with the simulator, so both modes put every client on the same doc and home server.
  */
 import type { Scenario } from "../lab/scenario/types.ts";
-import { names, placeClient, placeJoiner as placeJoinerOnTopology, type ClientPlacement } from "../sim/world/placement.ts";
+import { names, placeClient, placeJoiner as placeJoinerOnTopology, type ClientPlacement } from "../lab/placement.ts";
 
 export type { ClientPlacement };
 

@@ -5,9 +5,9 @@
  * ops mix is the same even though the timing is real.
  */
 import type { Workload } from "../lab/scenario/types.ts";
-import type { SimRandom } from "../sim/kernel/random.ts";
+import type { SimRandom } from "../lab/random.ts";
 import type { ChaosClient } from "./client.ts";
-import { applyWorkloadOp, nextEditDelayMs } from "../sim/workload.ts";
+import { applyWorkloadOp, nextEditDelayMs } from "../lab/workload.ts";
 
 export class ChaosWorkload {
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -10,6 +10,7 @@ import { registerFuzz } from "./commands/fuzz.ts";
 import { registerChaos } from "./commands/chaos.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerGate } from "./commands/gate.ts";
+import { registerDiff } from "./commands/diff.ts";
 import { UsageError } from "./usage-error.ts";
 
 export function buildProgram(): Command {
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
-  for (const register of [registerServe, registerSim, registerReplay, registerFuzz, registerChaos, registerReport, registerGate]) {
+  for (const register of [registerServe, registerSim, registerReplay, registerFuzz, registerChaos, registerReport, registerGate, registerDiff]) {
     register(program);
   }
   return program;

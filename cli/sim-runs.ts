@@ -9,7 +9,8 @@ import type { RunOptions, RunResult } from "../sim/index.ts";
 import { writeFailureFile, writeRunRecord } from "./results-dir.ts";
 import { writeTrace } from "./trace-output.ts";
 
-export type SimRunner = (scenario: Scenario, options: RunOptions) => Promise<RunResult>;
+/** What the CLI keeps of a run: its record, and its trace when one was asked for. */
+export type SimRunner = (scenario: Scenario, options: RunOptions) => Promise<Pick<RunResult, "record" | "trace">>;
 
 /** The real simulator, loaded on first use so `--help` and validation errors stay instant. */
 export const simulatorRunner: SimRunner = async (scenario, options) => {

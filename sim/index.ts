@@ -7,8 +7,8 @@ export { runScenario, runEndMs, buildScenarioWorld, type RunOptions, type RunRes
 export { createWorld, SimWorld, type WorldOptions } from "./world/world.ts";
 export { scheduleFaults, describeFault } from "./world/faults.ts";
 export { productionRelay, type RelayFactory, type RelayFactoryOptions, type SimRelay } from "./world/relay-host.ts";
-export { placeClient, placeJoiner } from "./world/placement.ts";
-export { replicaDigest } from "./world/digest.ts";
+export { placeClient, placeJoiner } from "../lab/placement.ts";
+export { replicaDigest } from "../lab/digest.ts";
 export { SimKernel } from "./kernel/kernel.ts";
-export { RandomForest, SimRandom } from "./kernel/random.ts";
-export { applyWorkloadOp } from "./workload.ts";
+export { RandomForest, SimRandom } from "../lab/random.ts";
+export { applyWorkloadOp } from "../lab/workload.ts";

@@ -13,6 +13,8 @@ import { parseDurationMs } from "../../lab/scenario/units.ts";
 import { createProgress } from "../progress.ts";
 import { DEFAULT_OUT_DIR, writeFailureFile, writeRunRecord } from "../results-dir.ts";
 import { UsageError } from "../usage-error.ts";
+import { JOBS_HELP, parseJobs } from "../workers/jobs.ts";
+import { simRunnerWithJobs } from "../workers/sim-pool.ts";
 
 /** Runs explored when neither --runs nor --time is given. */
 export const DEFAULT_FUZZ_RUNS = 100;
@@ -26,6 +28,7 @@ export interface FuzzCommandOptions {
   shrinkTime?: string;
   out?: string;
   json?: boolean;
+  jobs?: string;
 }
 
 /** What the command touches outside itself; tests inject their own. */
@@ -33,6 +36,8 @@ export interface FuzzCommandIo {
   runScenario: ScenarioRunner;
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   nowMs: () => number;
+  /** Explore runs in flight at once (the worker pool's size; 1 for an in-process runner). */
+  concurrency?: number;
 }
 
 export function registerFuzz(program: Command): void {
@@ -45,18 +50,20 @@ export function registerFuzz(program: Command): void {
     .option("--shrink-time <duration>", `budget for shrinking a failure (default ${DEFAULT_SHRINK_TIME_MS / 1000}s)`)
     .option("--out <dir>", `results directory; failure files go to <dir>/failures/ (default ${DEFAULT_OUT_DIR})`)
     .option("--json", "one run record per line on stdout (plus the shrunk failing one)")
+    .option("--jobs <n>", `${JOBS_HELP}; shrinking runs in this process`)
     .action(async (options: FuzzCommandOptions) => {
-      process.exitCode = await runFuzzCommand(options, await defaultIo());
+      const pooled = simRunnerWithJobs(parseJobs(options.jobs));
+      try {
+        process.exitCode = await runFuzzCommand(options, {
+          runScenario: async (scenario) => (await pooled.runner(scenario, { seed: scenario.seed })).record,
+          concurrency: pooled.concurrency,
+          stdout: process.stdout,
+          nowMs: () => Date.now(),
+        });
+      } finally {
+        await pooled.close();
+      }
     });
-}
-
-async function defaultIo(): Promise<FuzzCommandIo> {
-  const { runScenario } = await import("../../sim/index.ts");
-  return {
-    runScenario: async (scenario) => (await runScenario(scenario, { seed: scenario.seed })).record,
-    stdout: process.stdout,
-    nowMs: () => Date.now(),
-  };
 }
 
 interface Settings {
@@ -92,6 +99,8 @@ export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzComman
     timeLimitMs: settings.timeLimitMs,
     shrinkTimeLimitMs: settings.shrinkTimeLimitMs,
     run: io.runScenario,
+    concurrency: io.concurrency,
+    nowMs: io.nowMs,
     onRun: (event) => {
       if (event.phase === "explore") exploreEndMs = io.nowMs();
       if (settings.json && event.phase === "explore") io.stdout.write(JSON.stringify(recordOf(event)) + "\n");

@@ -22,10 +22,14 @@ import {
 import { gateSummary, type StageResult } from "../gate/summary.ts";
 import { createProgress, type Progress } from "../progress.ts";
 import { reportingLoadProblems } from "../scenario-files.ts";
-import { simulatorRunner, type SimRunner } from "../sim-runs.ts";
+import type { SimRunner } from "../sim-runs.ts";
+import { JOBS_HELP, parseJobs } from "../workers/jobs.ts";
+import { simRunnerWithJobs, type PooledRunner } from "../workers/sim-pool.ts";
 
 export interface GateIo {
   runner: SimRunner;
+  /** Sim and fuzz runs in flight at once (the worker pool's size; 1 for an in-process runner). */
+  concurrency?: number;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WritableStream;
   nowMs: () => number;
@@ -33,8 +37,9 @@ export interface GateIo {
   acquireChaos: () => Promise<ChaosServices>;
 }
 
-const defaultIo = (): GateIo => ({
-  runner: simulatorRunner,
+const defaultIo = (pooled: PooledRunner): GateIo => ({
+  runner: pooled.runner,
+  concurrency: pooled.concurrency,
   stdout: process.stdout,
   stderr: process.stderr,
   nowMs: () => Date.now(),
@@ -55,14 +60,20 @@ export function registerGate(program: Command): void {
     .option("--scenarios <dir>", `the scenario library (default ${DEFAULT_SCENARIOS_DIR}/)`)
     .option("--regressions <dir>", "the regression corpus (default <scenarios>/regressions/ when it exists)")
     .option("--out <dir>", `results directory: runs/, failures/ and report/ in it are replaced (default ${DEFAULT_GATE_OUT_DIR})`)
+    .option("--jobs <n>", JOBS_HELP)
     .addHelpText("after", [
       "",
       "Exit codes: 0 every run passed, 1 a run failed, 2 bad usage, invalid scenario or (with --chaos) no Redis/Toxiproxy.",
       "Writes <out>/runs/*.json, <out>/failures/, and <out>/report/{index.html,report.md,results.json,junit.xml}.",
       "Example: lfcc gate --chaos --out lfcc-out/gate",
     ].join("\n"))
-    .action(async (flags: GateFlags) => {
-      process.exitCode = await runGateCommand(flags, defaultIo());
+    .action(async (flags: GateFlags & { jobs?: string }) => {
+      const pooled = simRunnerWithJobs(parseJobs(flags.jobs));
+      try {
+        process.exitCode = await runGateCommand(flags, defaultIo(pooled));
+      } finally {
+        await pooled.close();
+      }
     });
 }
 
@@ -89,13 +100,14 @@ export async function runGateCommand(flags: GateFlags, io: GateIo): Promise<numb
 
 async function runStages(settings: GateSettings, plan: GatePlan, services: ChaosServices | null, io: GateIo, progress: Progress): Promise<StageResult[]> {
   const update = (text: string) => progress.update(text);
-  const sim = await runSimStage(io.runner, plan.simRuns, settings.outDir, update);
+  const concurrency = io.concurrency ?? 1;
+  const sim = await runSimStage(io.runner, plan.simRuns, settings.outDir, update, concurrency);
   const library = plan.simRuns.filter((run) => run.stage === "library").length / settings.seeds.length;
   const stages: StageResult[] = [{ title: `library (${library} scenarios x seeds 1..${settings.seeds.length}, sim)`, records: sim.filter(isStage(plan, "library")) }];
   const regressions = sim.filter(isStage(plan, "regression"));
   if (regressions.length > 0) stages.push({ title: `regression corpus (${settings.regressionsDir}, each at its own seed)`, records: regressions });
   if (settings.fuzz.runs > 0) {
-    const records = await runFuzzStage(io.runner, settings.fuzz, settings.outDir, update);
+    const records = await runFuzzStage(io.runner, settings.fuzz, settings.outDir, update, concurrency);
     stages.push({ title: `fuzz (${settings.fuzz.runs} runs)`, records, note: `re-explore: npx lfcc fuzz --seed ${settings.fuzz.seed} --runs ${settings.fuzz.runs}` });
   }
   if (services !== null && settings.chaos !== null) {

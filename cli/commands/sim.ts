@@ -9,7 +9,10 @@ import { createProgress } from "../progress.ts";
 import { DEFAULT_OUT_DIR } from "../results-dir.ts";
 import { loadScenarioFiles, reportingLoadProblems } from "../scenario-files.ts";
 import { parseSeedFlags } from "../seeds.ts";
-import { executeRun, recordLine, simulatorRunner, type SimRunner } from "../sim-runs.ts";
+import { executeRun, recordLine, type SimRunner } from "../sim-runs.ts";
+import { forEachInOrder } from "../workers/in-order.ts";
+import { JOBS_HELP, parseJobs } from "../workers/jobs.ts";
+import { simRunnerWithJobs } from "../workers/sim-pool.ts";
 import { summaryTable } from "../summary-table.ts";
 import { tracePathForRun } from "../trace-output.ts";
 
@@ -19,15 +22,17 @@ export interface SimFlags {
   json?: boolean;
   out?: string;
   trace?: string;
+  jobs?: string;
 }
 
 export interface CommandIo {
   runner: SimRunner;
+  /** Runs that may be in flight at once (a worker pool's size; 1 for an in-process runner). */
+  concurrency?: number;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WritableStream;
 }
 
-const defaultIo = (): CommandIo => ({ runner: simulatorRunner, stdout: process.stdout, stderr: process.stderr });
 
 export function registerSim(program: Command): void {
   program
@@ -38,10 +43,16 @@ export function registerSim(program: Command): void {
     .option("--seeds <A..B>", "run every scenario with each seed from A to B (inclusive)")
     .option("--json", "print one RunRecord JSON object per line on stdout, nothing else")
     .option("--out <dir>", `write runs/<scenario>--seed<N>--sim.json and failure files here (default for failure files: ${DEFAULT_OUT_DIR})`)
+    .option("--jobs <n>", JOBS_HELP)
     .option("--trace <file>", "write each run's trace as JSON lines, plus a readable timeline next to it (run.jsonl -> run.timeline.txt)")
     .addHelpText("after", "\nExit codes: 0 all runs passed, 1 an invariant failed, 2 bad usage or invalid scenario.\nExample: lfcc sim scenarios/ --seeds 1..3")
     .action(async (paths: string[], flags: SimFlags) => {
-      process.exitCode = await runSimCommand(paths, flags, defaultIo());
+      const pooled = simRunnerWithJobs(parseJobs(flags.jobs));
+      try {
+        process.exitCode = await runSimCommand(paths, flags, { runner: pooled.runner, concurrency: pooled.concurrency, stdout: process.stdout, stderr: process.stderr });
+      } finally {
+        await pooled.close();
+      }
     });
 }
 
@@ -52,10 +63,11 @@ export async function runSimCommand(paths: string[], flags: SimFlags, io: Comman
   const runs = files.flatMap(({ file, scenario }) => (seeds ?? [scenario.seed]).map((seed) => ({ file, scenario, seed })));
   const progress = createProgress({ stream: io.stdout, quiet: flags.json });
   const records: RunRecord[] = [];
-  for (const [index, { file, scenario, seed }] of runs.entries()) {
+  const concurrency = io.concurrency ?? 1;
+  const start = ({ file, scenario, seed }: (typeof runs)[number], index: number) => {
     const label = `[${index + 1}/${runs.length}] ${scenario.name} seed ${seed}`;
-    progress.update(label);
-    const { record, trace } = await executeRun(io.runner, {
+    if (concurrency === 1) progress.update(label);
+    return executeRun(io.runner, {
       scenario,
       seed,
       replayCommand: `lfcc replay ${file} --seed ${seed}`,
@@ -64,13 +76,16 @@ export async function runSimCommand(paths: string[], flags: SimFlags, io: Comman
       tracePath: flags.trace === undefined ? undefined : tracePathForRun(flags.trace, scenario.name, seed, runs.length),
       onProgress: (virtualMs, endMs) => progress.update(`${label}  ${Math.round(virtualMs / 1000)}s/${Math.round(endMs / 1000)}s virtual`),
     });
+  };
+  await forEachInOrder(runs, concurrency, start, ({ record, trace }, index) => {
     records.push(record);
+    if (concurrency > 1) progress.update(`[${index + 1}/${runs.length}] done (${concurrency} jobs)`);
     if (flags.json) io.stdout.write(recordLine(record) + "\n");
     if (trace) {
       progress.done();
       (flags.json ? io.stderr : io.stdout).write(`trace: ${trace.jsonl} (timeline: ${trace.timeline})\n`);
     }
-  }
+  });
   progress.done();
   if (!flags.json) printSummary(records, io.stdout);
   return records.every((record) => record.passed) ? 0 : 1;

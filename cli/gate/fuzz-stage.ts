@@ -12,7 +12,13 @@ import { writeFailureFile, writeRunRecord } from "../results-dir.ts";
 import type { SimRunner } from "../sim-runs.ts";
 import type { GateSettings } from "./settings.ts";
 
-export async function runFuzzStage(runner: SimRunner, settings: GateSettings["fuzz"], outDir: string, progress: (text: string) => void): Promise<RunRecord[]> {
+export async function runFuzzStage(
+  runner: SimRunner,
+  settings: GateSettings["fuzz"],
+  outDir: string,
+  progress: (text: string) => void,
+  concurrency = 1,
+): Promise<RunRecord[]> {
   if (settings.runs === 0) return [];
   const exploreCommand = `lfcc fuzz --seed ${settings.seed} --runs ${settings.runs}`;
   const explored: RunRecord[] = [];
@@ -20,6 +26,7 @@ export async function runFuzzStage(runner: SimRunner, settings: GateSettings["fu
     seed: settings.seed,
     runs: settings.runs,
     shrinkTimeLimitMs: settings.shrinkTimeLimitMs,
+    concurrency,
     run: async (scenario) => (await runner(scenario, { seed: scenario.seed })).record,
     onRun: (event) => {
       const where = event.phase === "explore" ? `run ${event.index}/${settings.runs}` : `FAILED, shrinking: ${event.index} tried`;

@@ -7,15 +7,20 @@ import { errorRecord } from "../../lab/fuzz/failure.ts";
 import type { RunRecord } from "../../lab/record.ts";
 import { writeRunRecord } from "../results-dir.ts";
 import { executeRun, type SimRunner } from "../sim-runs.ts";
+import { forEachInOrder } from "../workers/in-order.ts";
 import type { SimRun } from "./plan.ts";
 
-export async function runSimStage(runner: SimRunner, runs: SimRun[], outDir: string, progress: (text: string) => void): Promise<RunRecord[]> {
+export async function runSimStage(runner: SimRunner, runs: SimRun[], outDir: string, progress: (text: string) => void, concurrency = 1): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
-  for (const [index, run] of runs.entries()) {
+  const start = (run: SimRun, index: number) => {
     const label = `gate sim [${index + 1}/${runs.length}] ${run.stage} ${run.scenario.name} seed ${run.seed}`;
-    progress(label);
-    records.push(await runOne(runner, run, outDir, (virtualMs, endMs) => progress(`${label}  ${Math.round(virtualMs / 1000)}s/${Math.round(endMs / 1000)}s virtual`)));
-  }
+    if (concurrency === 1) progress(label);
+    return runOne(runner, run, outDir, (virtualMs, endMs) => progress(`${label}  ${Math.round(virtualMs / 1000)}s/${Math.round(endMs / 1000)}s virtual`));
+  };
+  await forEachInOrder(runs, concurrency, start, (record, index) => {
+    records.push(record);
+    if (concurrency > 1) progress(`gate sim [${index + 1}/${runs.length}] done (${concurrency} jobs)`);
+  });
   return records;
 }
 

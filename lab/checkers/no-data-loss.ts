@@ -14,7 +14,7 @@ import { clientNamesFromEdits } from "./client-names.ts";
 import { formatMs, listSome } from "./format.ts";
 import { isPromised } from "./promised-edits.ts";
 import { docIds, liveFinalReplicas, type LiveReplica } from "./replicas.ts";
-import { containsUpdate, insertedRanges } from "./yjs-state.ts";
+import { containsUpdate, insertedRanges, scratchDoc } from "./yjs-state.ts";
 
 export function checkNoDataLoss(scenario: Scenario, obs: Observations): InvariantResult {
   const names = clientNamesFromEdits(obs.edits);
@@ -41,7 +41,7 @@ export function checkNoDataLoss(scenario: Scenario, obs: Observations): Invarian
 
 /** The oracle: one doc holding every promised edit, encoded as one update. */
 function oracleUpdate(edits: readonly EditObservation[]): Uint8Array {
-  const oracle = new Y.Doc();
+  const oracle = scratchDoc();
   for (const edit of [...edits].sort((a, b) => a.tMs - b.tMs)) Y.applyUpdate(oracle, edit.update);
   const update = Y.encodeStateAsUpdate(oracle);
   oracle.destroy();

@@ -13,6 +13,7 @@
 import fc from "fast-check";
 import { violatedInvariants, type RunRecord } from "../record.ts";
 import type { Scenario } from "../scenario/types.ts";
+import { exploreInOrder } from "./explore-in-order.ts";
 import { scenarioArbitrary } from "./scenario-arbitrary.ts";
 
 /** Runs one scenario (with its own `seed`) and returns its record. May throw: that is a failure too. */
@@ -42,6 +43,10 @@ export interface FuzzOptions {
   arbitrary?: fc.Arbitrary<Scenario>;
   run: ScenarioRunner;
   onRun?: (event: FuzzRunEvent) => void;
+  /** Explore runs in flight at once (a worker pool's size); 1 by default. Results do not depend on it. */
+  concurrency?: number;
+  /** Wall clock for `timeLimitMs` (the CLI passes Date.now); without it the time limit is not applied to exploration. */
+  nowMs?: () => number;
 }
 
 export interface FuzzFailure {
@@ -77,38 +82,41 @@ interface Outcome {
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const arbitrary = options.arbitrary ?? scenarioArbitrary();
-  let phase: FuzzRunEvent["phase"] = "explore";
-  const counts = { explore: 0, shrink: 0 };
-  let lastFailure: Outcome | null = null;
+  const explored = await exploreInOrder({
+    arbitrary,
+    seed: options.seed,
+    runs: options.runs,
+    concurrency: options.concurrency ?? 1,
+    timeLimitMs: options.timeLimitMs,
+    nowMs: options.nowMs,
+    run: (scenario) => runSafely(options.run, scenario),
+    passed: (outcome) => outcome.record?.passed === true,
+    onJudged: (outcome, index) => {
+      options.onRun?.({ phase: "explore", index: index + 1, ...outcome, passed: outcome.record?.passed === true });
+    },
+  });
+  if (!explored.failure) return { runs: explored.runs, interrupted: explored.interrupted, failure: null };
+  const original = explored.failure.outcome.scenario;
 
+  let shrinkRuns = 0;
+  let lastFailure: Outcome = explored.failure.outcome;
   const property = fc.asyncProperty(arbitrary, async (scenario) => {
     const outcome = await runSafely(options.run, scenario);
     const passed = outcome.record?.passed === true;
-    counts[phase] += 1;
+    shrinkRuns += 1;
     if (!passed) lastFailure = outcome;
-    options.onRun?.({ phase, index: counts[phase], ...outcome, passed });
+    options.onRun?.({ phase: "shrink", index: shrinkRuns, ...outcome, passed });
     return passed;
   });
-
-  const explored = await fc.check(property, {
-    seed: options.seed,
-    numRuns: options.runs,
-    endOnFailure: true,
-    ...timeLimit(options.timeLimitMs),
-  });
-  if (!explored.failed) return { runs: counts.explore, interrupted: explored.interrupted, failure: null };
-  const original = (lastFailure as Outcome | null)!.scenario;
-
-  phase = "shrink";
   const shrunk = await fc.check(property, {
     seed: options.seed,
-    path: explored.counterexamplePath ?? undefined,
+    path: String(explored.failure.index),
     numRuns: 1,
     ...timeLimit(options.shrinkTimeLimitMs),
   });
-  const minimal = (lastFailure as Outcome | null)!;
+  const minimal = lastFailure;
   return {
-    runs: counts.explore,
+    runs: explored.runs,
     interrupted: false,
     failure: {
       original,
@@ -118,7 +126,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       violated: minimal.record ? violatedInvariants(minimal.record) : ["run-error"],
       shrinkSteps: shrunk.numShrinks,
       // The first shrink-phase run replays the original failure; the rest are shrink candidates.
-      shrinkRuns: Math.max(0, counts.shrink - 1),
+      shrinkRuns: Math.max(0, shrinkRuns - 1),
       shrinkInterrupted: shrunk.interrupted,
     },
   };

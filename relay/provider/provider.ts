@@ -4,11 +4,8 @@
  * The same class runs in browsers, in Node (real `ws`), and inside the simulator (virtual socket,
  * clock and random), so it touches time, randomness and sockets only through the ports.
  *
- * Sync protocol (the server is a pure router; clients are the authority, PROTOCOL.md section 4):
- * - on WELCOME: SNAPSHOT_REQUEST with our state vector; the response brings what we lack, and its
- *   `stateVector` tells us what the source lacks, which we push as a CRDT_UPDATE;
- * - then a broadcast SYNC_STEP1 so every other peer fills gaps both ways (see onSyncStep1);
- * - RESYNC from the server (Redis was down, so messages may be lost) repeats that broadcast.
+ * This file owns the connection (open, reconnect with backoff, rate-limit pauses) and presence;
+ * the sync protocol itself is DocSync (doc-sync.ts).
  * Local edits made while offline simply stay in the doc: the next exchange pushes them.
  */
 import * as Y from "yjs";
@@ -23,9 +20,8 @@ import {
 } from "../protocol/messages.ts";
 import { browserSafeClock, browserSafeRandom, loadDefaultSocketFactory, silentLogger } from "../adapters/client-defaults.ts";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.ts";
+import { DocSync } from "./doc-sync.ts";
 import { encodeFrame, parseFrame, stringField } from "./frames.ts";
-import { KnownContent } from "./known-content.ts";
-import { decodeBase64, diffFor, encodeBase64, isEmptyUpdate, stateVectorBase64 } from "./yjs-sync.ts";
 
 export type ProviderStatus = "connecting" | "connected" | "disconnected";
 
@@ -92,16 +88,13 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
   private shouldConnect = false;
   private failedAttempts = 0;
   private reconnectTimer: TimerHandle | undefined;
-  private resyncTimer: TimerHandle | undefined;
-  private snapshotRetryTimer: TimerHandle | undefined;
-  private pendingSnapshotId: string | null = null;
   /** WELCOME received on the current socket: only then may we send (the server is ready for us). */
   private welcomed = false;
   private opening = false;
   private localPresence: { state: unknown } | null = null;
   /** Set while the server rate-limits us: local updates wait here, merged, until it lifts. */
   private pause: { timer: TimerHandle | undefined; heldUpdates: Uint8Array[]; presenceHeld: boolean } | null = null;
-  private readonly knownContent: KnownContent;
+  private readonly sync: DocSync;
 
   constructor(options: LfccProviderOptions) {
     super();
@@ -113,7 +106,21 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
     this.logger = options.logger ?? silentLogger;
     this.backoff = { baseMs: options.reconnectBaseMs ?? 100, maxMs: options.reconnectMaxMs ?? 5000 };
     this.socketFactory = options.socketFactory ?? null;
-    this.knownContent = new KnownContent(this.doc);
+    this.sync = new DocSync({
+      doc: this.doc,
+      clock: this.clock,
+      random: this.random,
+      logger: this.logger,
+      origin: this,
+      resyncMaxDelayMs: options.resyncMaxDelayMs ?? 500,
+      snapshotRetryMs: options.snapshotRetryMs ?? 15_000,
+      selfId: () => this.senderId,
+      send: (type, payload) => this.send(type, payload),
+      onSynced: () => {
+        this.synced = true;
+        this.emit("synced", []);
+      },
+    });
     this.doc.on("update", this.onDocUpdate);
     if (options.connect !== false) this.connect();
   }
@@ -142,7 +149,7 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
   override destroy(): void {
     this.disconnect();
     this.doc.off("update", this.onDocUpdate);
-    this.knownContent.destroy();
+    this.sync.destroy();
     super.destroy();
   }
 
@@ -204,9 +211,7 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
     this.socket = null;
     this.welcomed = false;
     this.synced = false;
-    this.pendingSnapshotId = null;
-    this.clock.clearTimeout(this.snapshotRetryTimer);
-    this.clock.clearTimeout(this.resyncTimer);
+    this.sync.reset();
     if (this.pause) this.clock.clearTimeout(this.pause.timer);
     this.pause = null;
     this.peers.clear();
@@ -247,15 +252,15 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
       case MessageType.PRESENCE:
         return this.onPresence(frame.senderId, payload.state);
       case MessageType.CRDT_UPDATE:
-        return this.applyRemote(stringField(payload, "update"));
+        return this.sync.applyRemote(stringField(payload, "update"));
       case MessageType.SNAPSHOT_REQUEST:
-        return this.answerSnapshotRequest(payload);
+        return this.sync.answerSnapshotRequest(payload);
       case MessageType.SNAPSHOT_RESPONSE:
-        return this.onSnapshotResponse(payload);
+        return this.sync.onSnapshotResponse(payload);
       case MessageType.SYNC_STEP1:
-        return this.onSyncStep1(frame.senderId, payload);
+        return this.sync.onSyncStep1(frame.senderId, payload);
       case MessageType.RESYNC:
-        return this.scheduleResync();
+        return this.sync.scheduleResync();
       case MessageType.ERROR:
         return this.onError(payload as unknown as ErrorPayload);
     }
@@ -271,7 +276,7 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
       if (peer !== welcome.senderId) this.peers.add(peer);
     }
     this.emit("welcome", [welcome]);
-    this.requestSnapshot();
+    this.sync.requestSnapshot();
     if (this.localPresence) this.sendPresence();
   }
 
@@ -296,90 +301,6 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
     this.emit("presence", [senderId, state]);
   }
 
-  private requestSnapshot(): void {
-    const requestId = this.random.id("snap");
-    this.pendingSnapshotId = requestId;
-    this.send(MessageType.SNAPSHOT_REQUEST, { requestId, stateVector: stateVectorBase64(this.doc) });
-    this.clock.clearTimeout(this.snapshotRetryTimer);
-    this.snapshotRetryTimer = this.clock.setTimeout(() => {
-      if (this.pendingSnapshotId === requestId) this.requestSnapshot();
-    }, this.options.snapshotRetryMs ?? 15_000);
-  }
-
-  private onSnapshotResponse(payload: Record<string, unknown>): void {
-    if (payload.requestId !== this.pendingSnapshotId) return;
-    this.pendingSnapshotId = null;
-    this.clock.clearTimeout(this.snapshotRetryTimer);
-    this.applyRemote(stringField(payload, "update"));
-    const sourceStateVector = stringField(payload, "stateVector");
-    if (sourceStateVector !== undefined) this.sendUpdate(diffFor(this.doc, sourceStateVector));
-    this.broadcastSyncStep1();
-    this.synced = true;
-    this.emit("synced", []);
-  }
-
-  /** The server chose us as a snapshot source: send our state (diff vs the requester's vector). */
-  private answerSnapshotRequest(payload: Record<string, unknown>): void {
-    const requestId = stringField(payload, "requestId");
-    if (requestId === undefined) return;
-    const update = diffFor(this.doc, stringField(payload, "stateVector"));
-    this.send(MessageType.SNAPSHOT_RESPONSE, {
-      requestId,
-      update: encodeBase64(update),
-      stateVector: stateVectorBase64(this.doc),
-    });
-  }
-
-  /**
-   * A peer told us its state vector: send what it lacks. When it asked everyone (no `to`), ask it
-   * back, because deletions do not show in state vectors and it may hold edits we lack.
-   */
-  private onSyncStep1(peer: string, payload: Record<string, unknown>): void {
-    const stateVector = stringField(payload, "stateVector");
-    const to = stringField(payload, "to");
-    if (!peer || peer === this.senderId || stateVector === undefined) return;
-    if (to !== undefined && to !== this.senderId) return;
-    this.sendUpdate(this.syncAnswer(stateVector, stringField(payload, "deleteSet")));
-    if (to === undefined) this.send(MessageType.SYNC_STEP1, { ...this.syncStep1Payload(), to: peer });
-  }
-
-  /**
-   * What a SYNC_STEP1 sender lacks. When it told us its delete set, only the deletions it lacks
-   * (nothing at all when it holds everything); otherwise, or when that field is unreadable, the
-   * plain diff with our whole delete set (deletions do not show in state vectors).
-   */
-  private syncAnswer(stateVector: string, deleteSet: string | undefined): Uint8Array {
-    if (deleteSet !== undefined) {
-      try {
-        const peerStateVector = decodeBase64(stateVector);
-        const peerDeleteSet = decodeBase64(deleteSet);
-        if (this.knownContent.heldBy(peerStateVector, peerDeleteSet)) return new Uint8Array(0);
-        return this.knownContent.answerFor(peerStateVector, peerDeleteSet);
-      } catch {
-        // fall through to the plain diff
-      }
-    }
-    return diffFor(this.doc, stateVector);
-  }
-
-  /**
-   * SYNC_STEP1 carries our state vector and, as an optional extension field, our delete set (a
-   * base64 V1 update without structs), so peers that already hold everything need not answer.
-   */
-  private syncStep1Payload(): { stateVector: string; deleteSet: string } {
-    return { stateVector: stateVectorBase64(this.doc), deleteSet: encodeBase64(this.knownContent.deleteSetAsUpdate()) };
-  }
-
-  private broadcastSyncStep1(): void {
-    this.send(MessageType.SYNC_STEP1, this.syncStep1Payload());
-  }
-
-  private scheduleResync(): void {
-    this.clock.clearTimeout(this.resyncTimer);
-    const delayMs = this.random.next() * (this.options.resyncMaxDelayMs ?? 500);
-    this.resyncTimer = this.clock.setTimeout(() => this.broadcastSyncStep1(), delayMs);
-  }
-
   private onError(error: ErrorPayload): void {
     this.logger.warn({ code: error.code, message: error.message }, "relay error");
     if (error.code === ErrorCode.RATE_LIMITED) this.pauseSending(error.retryAfterMs ?? 1000);
@@ -402,32 +323,16 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
     const held = this.pause;
     this.pause = null;
     if (!held) return;
-    if (held.heldUpdates.length > 0) this.sendUpdate(Y.mergeUpdates(held.heldUpdates));
+    if (held.heldUpdates.length > 0) this.sync.sendUpdate(Y.mergeUpdates(held.heldUpdates));
     if (held.presenceHeld) this.sendPresence();
-    this.broadcastSyncStep1();
+    this.sync.broadcastSyncStep1();
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this) return;
     if (this.pause) this.pause.heldUpdates.push(update);
-    else this.sendUpdate(update);
+    else this.sync.sendUpdate(update);
   };
-
-  private applyRemote(update: string | undefined): void {
-    if (!update) return;
-    try {
-      const bytes = decodeBase64(update);
-      // Most sync answers bring nothing new (see KnownContent); applying them would be a costly no-op.
-      if (!this.knownContent.holds(bytes)) Y.applyUpdate(this.doc, bytes, this);
-    } catch (error) {
-      this.logger.warn({ err: String(error) }, "provider could not apply a remote update");
-    }
-  }
-
-  private sendUpdate(update: Uint8Array): void {
-    if (isEmptyUpdate(update)) return;
-    this.send(MessageType.CRDT_UPDATE, { update: encodeBase64(update) });
-  }
 
   private sendPresence(): void {
     if (this.localPresence) this.send(MessageType.PRESENCE, { state: this.localPresence.state });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SimKernel } from "./kernel.ts";
-import { RandomForest } from "./random.ts";
+import { RandomForest } from "../../lab/random.ts";
 
 describe("kernel", () => {
   it("runs events in (time, seq) order and jumps virtual time", async () => {

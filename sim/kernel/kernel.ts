@@ -7,7 +7,7 @@ import type { Logger } from "../../relay/ports.ts";
 import { NodeClock } from "./clock.ts";
 import { settle, watchUnhandledRejections } from "./host.ts";
 import { createTraceLogger } from "./logger.ts";
-import { RandomForest, type SimRandom } from "./random.ts";
+import { RandomForest, type SimRandom } from "../../lab/random.ts";
 import { Scheduler } from "./scheduler.ts";
 import { TraceRecorder } from "./trace.ts";
 

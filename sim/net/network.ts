@@ -16,7 +16,7 @@
  *   discards the backlog, as ws.terminate() would.
  */
 import type { SimKernel } from "../kernel/kernel.ts";
-import type { SimRandom } from "../kernel/random.ts";
+import type { SimRandom } from "../../lab/random.ts";
 
 export type NodeName = string;
 

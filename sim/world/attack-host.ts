@@ -15,7 +15,7 @@ import type { Scenario } from "../../lab/scenario/types.ts";
 import type { RedisConnection } from "../../relay/ports.ts";
 import { VirtualClientSocket } from "../net/websocket.ts";
 import { createSimRedisConnector } from "../redis/connection.ts";
-import { names } from "./placement.ts";
+import { names } from "../../lab/placement.ts";
 import type { SimWorld } from "./world.ts";
 
 export const INJECTOR_NODE = "injector";

@@ -12,11 +12,11 @@ import { LfccProvider } from "../../relay/provider/provider.ts";
 import type { ClientSocket } from "../../relay/ports.ts";
 import type { NodeClock } from "../kernel/clock.ts";
 import type { SimKernel } from "../kernel/kernel.ts";
-import type { SimRandom } from "../kernel/random.ts";
+import type { SimRandom } from "../../lab/random.ts";
 import type { CloseInfo, Endpoint, Network } from "../net/network.ts";
 import { VirtualClientSocket } from "../net/websocket.ts";
-import { applyWorkloadOp, nextEditDelayMs } from "../workload.ts";
-import { replicaDigest } from "./digest.ts";
+import { applyWorkloadOp, nextEditDelayMs } from "../../lab/workload.ts";
+import { replicaDigest } from "../../lab/digest.ts";
 import type { ObservationLog } from "./observer.ts";
 
 export interface ClientEnv {

@@ -6,7 +6,7 @@
  */
 import type { AppliedFault } from "../../lab/record.ts";
 import { faultEndMs, type Fault, type Topology } from "../../lab/scenario/types.ts";
-import { placeJoiner } from "./placement.ts";
+import { placeJoiner } from "../../lab/placement.ts";
 import type { SimWorld } from "./world.ts";
 
 export interface FaultContext {

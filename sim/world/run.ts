@@ -12,7 +12,7 @@ import type { TraceEvent } from "../../lab/trace.ts";
 import { wallNowMs } from "../kernel/host.ts";
 import { hasAttacks } from "../../lab/attack/setup.ts";
 import { scheduleFaults } from "./faults.ts";
-import { names, placeClient } from "./placement.ts";
+import { names, placeClient } from "../../lab/placement.ts";
 import type { RelayFactory } from "./relay-host.ts";
 import { createWorld, type SimWorld } from "./world.ts";
 

@@ -36,6 +36,7 @@ describe("determinism lint", () => {
     ['import { randomBytes } from "node:crypto";', "relay/probe.ts"],
     ['import { world } from "../sim/world.ts";', "relay/probe.ts"],
     ['import { run } from "../chaos/run.ts";', "sim/probe.ts"],
+    ['import { SimKernel } from "../sim/kernel/kernel.ts";', "chaos/probe.ts"],
   ])("%s in %s is an error", async (line, file) => {
     expect(await ruleIds(`${line}\nexport {};\n`, file)).toContain("no-restricted-imports");
   });
@@ -43,6 +44,10 @@ describe("determinism lint", () => {
   it("allows the real adapters to use the real world", async () => {
     const code = 'import { randomBytes } from "node:crypto";\nexport const t = [Date.now(), setTimeout, randomBytes];\n';
     expect(await ruleIds(code, "relay/adapters/probe.ts")).toEqual([]);
+  });
+
+  it("lets chaos/ share the lab (what it has in common with the simulator)", async () => {
+    expect(await ruleIds('import { RandomForest } from "../lab/random.ts";\nexport { RandomForest };\n', "chaos/probe.ts")).toEqual([]);
   });
 
   it("allows pure node:crypto hashing in simulated code", async () => {

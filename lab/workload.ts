@@ -5,13 +5,13 @@
  * client is disconnected (local-first) and stop at the scenario's durationMs.
  */
 import type * as Y from "yjs";
-import type { Workload } from "../lab/scenario/types.ts";
-import type { SimRandom } from "./kernel/random.ts";
+import type { Workload } from "./scenario/types.ts";
+import type { SimRandom } from "./random.ts";
 
 type OpName = keyof Workload["ops"];
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz ";
 
-/** What an op needs from a client: both the simulated client and chaos/client.ts fit, so chaos/workload.ts reuses these ops. */
+/** What an op needs from a client: both the simulated client and chaos/client.ts fit, so both modes draw the same ops. */
 export interface WorkloadTarget {
   name: string;
   doc: Y.Doc;

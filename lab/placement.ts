@@ -1,9 +1,9 @@
 /**
  * Names and placement (SCENARIOS.md): servers s1..sN, docs d1..dN, clients c1..cN spread
- * round-robin over docs, then servers: c1 d1 s1, c2 d2 s1, c3 d1 s2... for 2 docs. Same rule as
- * chaos/topology.ts (which simulated code may not import), so both modes place clients alike.
+ * round-robin over docs, then servers: c1 d1 s1, c2 d2 s1, c3 d1 s2... for 2 docs. The simulator
+ * and chaos/topology.ts both use this one rule, so both modes place clients alike.
  */
-import type { Topology } from "../../lab/scenario/types.ts";
+import type { Topology } from "./scenario/types.ts";
 
 export interface ClientPlacement {
   client: string;

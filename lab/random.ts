@@ -6,7 +6,7 @@
  * enough to read here and fast enough for millions of draws.
  */
 import { createHash } from "node:crypto";
-import type { Random } from "../../relay/ports.ts";
+import type { Random } from "../relay/ports.ts";
 
 export class SimRandom implements Random {
   private a: number;

@@ -1,0 +1,123 @@
+/**
+ * What arrives from the other relays through the bus: routed messages (validated by decodeRouted,
+ * de-duplicated, then delivered to local clients or handed to the snapshot flow), rosters, and the
+ * bus's own events (queue depth, drops, connect / reconnect).
+ */
+import type { BusEvent } from "../bus/message-bus.ts";
+import { channelMatches, decodeRouted, RoutedType } from "../bus/routed.ts";
+import { MessageType, type RoutedMessage } from "../protocol/messages.ts";
+import type { ClientConnection } from "./client-connection.ts";
+import { envelopeOf, type Outbound } from "./outbound.ts";
+import type { Publisher } from "./publisher.ts";
+import type { RelayContext } from "./relay-context.ts";
+import type { PresenceChange } from "./remote-presence.ts";
+import type { SnapshotBroker } from "./snapshot-broker.ts";
+
+export class BusInbox {
+  constructor(
+    private readonly ctx: RelayContext,
+    private readonly outbound: Outbound,
+    private readonly publisher: Publisher,
+    private readonly snapshots: SnapshotBroker<ClientConnection>,
+  ) {}
+
+  onBusMessage(channel: string, text: string): void {
+    const { ctx } = this;
+    try {
+      const decoded = decodeRouted(text, { ownServerId: ctx.serverId, clusterSecret: ctx.config.clusterSecret });
+      if (!decoded.ok) return this.countRejected(decoded.reason);
+      const message = decoded.message;
+      if (!channelMatches(channel, message)) return this.countRejected("malformed");
+      if (message.type !== RoutedType.BATCH) return this.handleRouted(message);
+      for (const inner of message.payload.messages as RoutedMessage[]) this.handleRouted(inner);
+    } catch (error) {
+      ctx.logger.error({ event: "bus-message-failed", channel, error: String(error) }, "routed message handling failed");
+    }
+  }
+
+  onBusEvent(event: BusEvent): void {
+    const { ctx } = this;
+    if (event.type === "queue") {
+      ctx.counters.queuedMessages = event.depthMessages;
+      ctx.counters.queuedBytes = event.depthBytes;
+      ctx.counters.queuedMaxMessages = Math.max(ctx.counters.queuedMaxMessages, event.depthMessages);
+      ctx.emit(event);
+    } else if (event.type === "dropped") {
+      ctx.counters.droppedMessages += event.count;
+      ctx.emit(event);
+    } else {
+      ctx.emit({ type: "bus-status", connected: event.connected });
+      if (event.connected) this.onBusConnected(event.resumed);
+    }
+  }
+
+  /** Tells local clients who joined or left on other servers. */
+  announcePresence(change: PresenceChange, leaveReason: string): void {
+    const { ctx, outbound } = this;
+    for (const senderId of change.joined) {
+      ctx.seams.fanOutLocal(change.docId, outbound.serverFrame(MessageType.JOIN, change.docId, { senderId }, senderId), null);
+    }
+    for (const senderId of change.left) {
+      ctx.seams.fanOutLocal(change.docId, outbound.serverFrame(MessageType.LEAVE, change.docId, { senderId, reason: leaveReason }, senderId), null);
+    }
+  }
+
+  private onBusConnected(resumed: boolean): void {
+    const { ctx } = this;
+    // Our roster goes out asking every server for theirs; a roster about to expire gets one
+    // heartbeat to answer, so a live server that missed a beat while we were away is not dropped.
+    ctx.remotePresence.allowAnswerWithin(ctx.clock.now(), ctx.config.presenceTimeoutMs, ctx.config.heartbeatIntervalMs);
+    for (const docId of ctx.docs.keys()) this.publisher.publishRoster(docId, true);
+    if (resumed) ctx.counters.reconnects++;
+    // A first connect matters too when clients were already attached (Redis was unreachable at
+    // start-up): their edits may have overflowed the queue or been flushed before peers subscribed.
+    if (resumed || ctx.docs.size > 0) ctx.seams.resyncAfterReconnect();
+  }
+
+  private countRejected(reason: "malformed" | "own" | "forged"): void {
+    if (reason === "forged") {
+      this.ctx.counters.forgedDropped++;
+      this.ctx.emit({ type: "forged-dropped" });
+    } else if (reason === "malformed") {
+      this.ctx.counters.malformedDropped++;
+    }
+  }
+
+  private handleRouted(message: RoutedMessage): void {
+    const { ctx } = this;
+    if (ctx.isDuplicate(message.senderId, message.messageId)) return;
+    const { type, docId, payload } = message;
+    if (type === RoutedType.ROSTER) return this.onRoster(message);
+    ctx.counters.remoteMessages++;
+    ctx.emit({ type: "remote-message", messageType: type, docId });
+    if (type === MessageType.JOIN || type === MessageType.LEAVE) return this.onRemoteJoinLeave(message);
+    if (type === MessageType.SNAPSHOT_REQUEST) return this.snapshots.requestFromServer(docId, payload, message.senderId);
+    if (type === MessageType.SNAPSHOT_RESPONSE) return this.snapshots.responseFromServer(payload);
+    const frame = JSON.stringify(envelopeOf(message));
+    const to = type === MessageType.SYNC_STEP1 ? payload.to : undefined;
+    if (typeof to === "string") this.outbound.sendToClientId(docId, to, frame);
+    else ctx.seams.fanOutLocal(docId, frame, null);
+  }
+
+  private onRemoteJoinLeave(message: RoutedMessage): void {
+    const { ctx } = this;
+    const { docId, sourceServerId } = message;
+    const clientId = message.payload.senderId as string;
+    // Only news reaches the clients: a JOIN of a known client or a LEAVE of an unknown one is not.
+    const changed =
+      message.type === MessageType.JOIN
+        ? ctx.remotePresence.join(docId, sourceServerId, clientId, ctx.clock.now())
+        : ctx.remotePresence.leave(docId, sourceServerId, clientId);
+    if (changed) ctx.seams.fanOutLocal(docId, JSON.stringify(envelopeOf(message)), null);
+  }
+
+  private onRoster(message: RoutedMessage): void {
+    const { ctx } = this;
+    const { docId, sourceServerId, payload } = message;
+    if (!ctx.docs.has(docId)) return;
+    const change = ctx.remotePresence.applyRoster(docId, sourceServerId, payload.clients as string[], ctx.clock.now());
+    this.announcePresence(change, "server-roster");
+    // A server that just (re)subscribed asks for everyone's roster so its clients learn their peers now.
+    if (payload.reply === true) this.publisher.publishRoster(docId, false);
+  }
+}
