@@ -115,12 +115,12 @@ export class RedisInjector {
   }
 }
 
-/** Routed messages a relay must drop without a crash: not JSON, wrong version, nested 4000 deep. */
+/** Routed messages a relay must drop without a crash: not JSON, wrong version, nested 20,000 deep (see DEEP_JSON_DEPTHS). */
 function junk(docId: string, n: number, roll: number): string {
   const base = { type: "PRESENCE", docId, senderId: "c-junk", messageId: `junk.${n}`, sourceServerId: "junk", ts: 0 };
   if (roll < 0.65) return `{"v":1,"type":"PRESENCE",${n}`;
   if (roll < 0.8) return JSON.stringify({ ...base, v: 99, payload: {} });
-  return `{"v":1,"type":"PRESENCE","docId":${JSON.stringify(docId)},"senderId":"c-junk","messageId":"junk.${n}","sourceServerId":"junk","ts":0,"payload":{"state":${"[".repeat(4000)}${"]".repeat(4000)}}}`;
+  return `{"v":1,"type":"PRESENCE","docId":${JSON.stringify(docId)},"senderId":"c-junk","messageId":"junk.${n}","sourceServerId":"junk","ts":0,"payload":{"state":${"[".repeat(20_000)}${"]".repeat(20_000)}}}`;
 }
 
 /** (senderId, messageId) of a routed message and, for a BATCH, of every message inside it. */

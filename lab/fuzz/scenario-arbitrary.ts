@@ -12,6 +12,7 @@ import fc from "fast-check";
 import type { Expectations, FaultKind, Scenario } from "../scenario/types.ts";
 import { ALL_FAULT_KINDS, compileFaults, rawFaultArbitrary } from "./faults.ts";
 import { relayKnobsArbitrary } from "./knobs.ts";
+import { attackersArbitrary, attackRelayArbitrary, attackRelayOverrides, compileAttackers } from "./attackers.ts";
 
 export interface ScenarioArbitraryOptions {
   /** Scenario name prefix. Default "fuzz". */
@@ -31,6 +32,8 @@ export interface ScenarioArbitraryOptions {
   maxEditsPerSecond?: number;
   /** Randomize relay config knobs. Default true. */
   randomizeRelay?: boolean;
+  /** Most attackers in one run (swarm: half the runs have none). Default 3; 0 = no attackers. */
+  maxAttackers?: number;
 }
 
 /**
@@ -42,6 +45,11 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   noDataLoss: true,
   queueBound: true,
   noGhostPresence: { withinMs: 15_000 },
+  // Attack invariants (SCENARIOS.md v1.1): trivially true in a run without attackers.
+  noCrash: true,
+  noInjection: true,
+  amplification: { max: 3 },
+  attackersThrottled: true,
 };
 
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
@@ -68,21 +76,26 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       latency: fc.record({ baseMs: fc.integer({ min: 1, max: 20 }), jitterMs: fc.integer({ min: 0, max: 10 }) }),
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
+      attackers: attackersArbitrary(options.maxAttackers ?? 3),
+      attackRelay: attackRelayArbitrary(),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
       const faults = compileFaults(raw.faults, raw.topology, durationMs);
+      const attackers = compileAttackers(raw.attackers, raw.topology, durationMs);
+      const attacked = attackers.length > 0 || faults.some((f) => f.kind === "redisInject");
       return {
         name: `${options.name ?? "fuzz"}-${raw.seed}`,
-        description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"}).`,
+        description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"})${attackers.length > 0 ? `, ${attackers.length} attacker(s)` : ""}.`,
         seed: raw.seed,
         durationMs,
         topology: raw.topology,
-        relay: raw.relay,
+        relay: { ...raw.relay, ...attackRelayOverrides(raw.attackRelay, attacked) },
         workload: { editsPerSecond: raw.editsPerSecond, ops: raw.ops },
         network: { latency: raw.latency },
         faults,
         expect: structuredClone(FUZZ_EXPECTATIONS),
+        ...(attackers.length > 0 ? { attackers } : {}),
       };
     });
 }
