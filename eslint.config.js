@@ -33,7 +33,7 @@ const CHAOS_NOT_SIM = { group: ["**/sim/**"], message: "chaos/ must not import t
 const RELAY_OUTWARD = { group: ["**/sim/**", "**/chaos/**", "**/lab/**", "**/cli/**", "**/reports/**"], message: "relay/ must not import the lab" };
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "out/**", "lfcc-out/**", "**/*.js", "!eslint.config.js"] },
+  { ignores: ["node_modules/**", "dist/**", "out/**", "lfcc-out/**", "**/*.js", "!eslint.config.js"] },
   {
     files: ["**/*.ts"],
     languageOptions: { parser: tseslint.parser },

@@ -9,9 +9,11 @@ import type { ObservationSink } from "./client.ts";
 import { ChaosClient } from "./client.ts";
 import type { ChaosWorld } from "./faults.ts";
 import { freePort } from "./infra/free-port.ts";
+import { startRedisCluster, type LocalRedisCluster } from "./infra/redis-cluster.ts";
 import { RelayLogs, RelayProcess } from "./infra/relay-process.ts";
 import type { ChaosServices } from "./infra/services.ts";
-import { ChaosNetwork } from "./network.ts";
+import { BALANCER_NODE, ChaosNetwork } from "./network.ts";
+import { startNginx, type LocalNginx } from "./infra/nginx.ts";
 import { RandomForest } from "../lab/random.ts";
 import { initialClients, placeJoiner, serverNames, type ClientPlacement } from "./topology.ts";
 import { ChaosWorkload } from "./workload.ts";
@@ -36,6 +38,8 @@ export class ChaosCluster implements ChaosWorld {
   readonly attack: ChaosAttackHost | null;
   /** Relays that exited without a fault asking them to (noCrash). */
   readonly crashes: CrashObservation[] = [];
+  private redisCluster: LocalRedisCluster | null = null;
+  private balancer: LocalNginx | null = null;
 
   constructor(
     private readonly scenario: Scenario,
@@ -53,14 +57,26 @@ export class ChaosCluster implements ChaosWorld {
   /** Proxies and relay processes up (not yet part of the run's timeline). */
   async start(): Promise<void> {
     await this.attack?.prepare();
+    const shards = this.scenario.topology.redisShards ?? 1;
+    // A cluster topology gets its own real cluster per run (the shared single Redis stays unused).
+    if (shards > 1) this.redisCluster = await startRedisCluster({ masters: shards });
     for (const server of serverNames(this.scenario)) {
-      const redisUrl = await this.network.redisUrlFor(server);
+      const redis = this.redisCluster
+        ? { redisCluster: await this.network.redisClusterFor(server, this.redisCluster.nodes) }
+        : { redisUrl: await this.network.redisUrlFor(server) };
       const port = await freePort();
       const onUnexpectedExit = (message: string) => this.crashes.push({ tMs: this.elapsedMs(), server, message });
-      this.relays.set(server, new RelayProcess({ server, port, redisUrl, relay: this.scenario.relay, log: this.logs.sink(server), jwtSecret: this.attack?.jwtSecret, onUnexpectedExit }));
+      this.relays.set(server, new RelayProcess({ server, port, ...redis, relay: this.scenario.relay, log: this.logs.sink(server), jwtSecret: this.attack?.jwtSecret, onUnexpectedExit }));
     }
     await Promise.all(serverNames(this.scenario).map((server) => this.startRelay(server)));
-    for (const placement of initialClients(this.scenario)) await this.network.addClient(placement.client, this.serverNames());
+    if (this.scenario.topology.loadBalancer === "nginx") this.balancer = await startNginx([...this.relays.values()].map((relay) => relay.port));
+    for (const placement of initialClients(this.scenario)) await this.addClientLinks(placement.client);
+  }
+
+  /** A client's proxies: to every relay, or to nginx alone when the scenario puts one in front. */
+  private async addClientLinks(client: string): Promise<void> {
+    if (this.balancer) await this.network.addClientToBalancer(client, `127.0.0.1:${this.balancer.port}`);
+    else await this.network.addClient(client, this.serverNames());
   }
 
   /** t = 0: clients connect and the workload starts. */
@@ -101,7 +117,8 @@ export class ChaosCluster implements ChaosWorld {
     return this.startRelay(server);
   }
 
-  async restartRedis(): Promise<string> {
+  async restartRedis(shard?: string): Promise<string> {
+    if (this.redisCluster) return this.restartClusterNodes(this.redisCluster, shard);
     const { redis } = this.services;
     if (redis.restart) {
       await redis.restart();
@@ -122,7 +139,7 @@ export class ChaosCluster implements ChaosWorld {
   async joinClients(clients: string[], doc?: string, server?: string): Promise<void> {
     for (const name of clients) {
       const placement = placeJoiner(this.scenario, name, doc, server);
-      await this.network.addClient(name, this.serverNames());
+      await this.addClientLinks(name);
       this.addClient(placement);
     }
   }
@@ -143,6 +160,16 @@ export class ChaosCluster implements ChaosWorld {
     for (const client of this.clients.values()) client.provider.destroy();
     await Promise.all([...this.relays.values()].map((relay) => relay.kill("SIGTERM")));
     await this.network.removeAll();
+    await this.redisCluster?.stop();
+    await this.balancer?.stop();
+  }
+
+  /** SIGKILL and restart cluster masters (one, or all): their subscriptions are gone, their slots stay. */
+  private async restartClusterNodes(cluster: LocalRedisCluster, shard: string | undefined): Promise<string> {
+    const names = shard === undefined ? cluster.nodes.map((node) => node.name) : [shard];
+    for (const name of names) await cluster.kill(name);
+    for (const name of names) await cluster.restart(name);
+    return `redis-server ${names.join(", ")} killed and restarted (cluster ok again)`;
   }
 
   private addClient(placement: ClientPlacement): void {
@@ -151,7 +178,7 @@ export class ChaosCluster implements ChaosWorld {
       {
         client: placement.client,
         docId: placement.docId,
-        url: () => this.network.clientUrl(placement.client, this.pickServer(placement)),
+        url: () => this.network.clientUrl(placement.client, this.balancer ? BALANCER_NODE : this.pickServer(placement)),
         serverName: (id) => this.serverName(id),
         elapsedMs: () => this.elapsedMs(),
         random,

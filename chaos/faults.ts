@@ -16,8 +16,8 @@ export interface ChaosWorld {
   killServer(server: string, how: "crash" | "stop"): Promise<void>;
   /** Starts the relay again with a new serverId. */
   restartServer(server: string): Promise<void>;
-  /** Restarts Redis; returns how ("redis-server killed and restarted", ...). */
-  restartRedis(): Promise<string>;
+  /** Restarts Redis, or one cluster master; returns how ("redis-server killed and restarted", ...). */
+  restartRedis(shard?: string): Promise<string>;
   /** Marks why these clients' current sessions are about to end (before their links are cut). */
   expectSessionEnd(clients: string[], reason: string): void;
   joinClients(clients: string[], doc?: string, server?: string): Promise<void>;
@@ -72,11 +72,12 @@ function compileFault(world: ChaosWorld, fault: Fault, cause: string): FaultActi
         heal: fault.restartAfterMs === undefined ? undefined : () => world.restartServer(fault.server),
       };
     case "redisOutage":
-      return cutLinks(world, world.serverNames().map((s) => `${s}--redis`), cause, "disabled every relay->redis proxy");
+      return cutLinks(world, net.redisLinks(fault.shard), cause, `disabled every relay->${fault.shard ?? "redis"} proxy`);
     case "redisRestart":
-      return { apply: () => world.restartRedis() };
+      return { apply: () => world.restartRedis(fault.shard) };
     case "partition": {
-      const links = net.allLinks().filter((link) => crossesSides(link, fault.sides));
+      const sides = fault.sides.map((side) => side.flatMap((node) => redisNodes(net, node)));
+      const links = net.allLinks().filter((link) => crossesSides(link, sides));
       return cutLinks(world, links, cause, `partition ${JSON.stringify(fault.sides)}`);
     }
     case "disconnect":
@@ -141,11 +142,23 @@ function toxicOnLinks(
 
 /** A link [a, b] is a proxy when one exists; servers talk through Redis, so s-s slows both s->redis. */
 function latencyLinks(world: ChaosWorld, [a, b]: [string, string]): string[] {
-  const direct = world.network.allLinks().filter((l) => l === `${a}--${b}` || l === `${b}--${a}`);
+  const links = world.network.allLinks();
+  const direct = links.filter((l) => l === `${a}--${b}` || l === `${b}--${a}`);
   if (direct.length > 0) return direct;
   const servers = new Set(world.serverNames());
-  if (servers.has(a) && servers.has(b)) return [`${a}--redis`, `${b}--redis`];
+  const redisOf = (server: string) => world.network.redisLinks().filter((l) => l.startsWith(`${server}--`));
+  if (servers.has(a) && servers.has(b)) return [...redisOf(a), ...redisOf(b)];
+  // [sN, redis] on a cluster: every master's link of that server.
+  if (b === "redis" && servers.has(a)) return redisOf(a);
+  if (a === "redis" && servers.has(b)) return redisOf(b);
   return [];
+}
+
+/** "redis" names every cluster master too (SCENARIOS.md v1.1); other names stay. */
+function redisNodes(net: ChaosNetwork, node: string): string[] {
+  if (node !== "redis") return [node];
+  const masters = [...new Set(net.redisLinks().map((link) => link.split("--")[1]!))];
+  return masters.length > 0 ? masters : [node];
 }
 
 /** True when the link's two ends are named on different sides. */

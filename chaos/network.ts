@@ -1,12 +1,15 @@
 /**
  * The chaos run's network: one Toxiproxy proxy per link that a fault may cut or slow.
  *   - `sN--redis`: relay sN -> Redis (so an outage, partition or latency can hit one server);
+ *   - `sN--rK`: relay sN -> Redis Cluster master rK, instead, on a cluster topology (the relay's
+ *     natMap sends it through these, so a fault can take one shard away from one server or all);
  *   - `cK--sN`: client cK -> relay sN (one per client and server, so a fault cuts exactly the
  *     clients it names, whichever server they reconnect to).
  * Faults overlap (a partition during an outage), so a proxy is disabled while ANY fault holds it
  * down, and enabled again only when the last one heals.
  */
 import { Toxiproxy, type Proxy, type Toxic, type ToxicType, type ToxicDirection } from "toxiproxy-node-client";
+import type { NatMap } from "../relay/adapters/ioredis-cluster.ts";
 
 export interface Endpoint {
   host: string;
@@ -18,6 +21,9 @@ export interface ToxicSpec {
   stream: ToxicDirection;
   attributes: Record<string, number>;
 }
+
+/** The node name of the load balancer in link names (`c1--lb`). */
+export const BALANCER_NODE = "lb";
 
 export class ChaosNetwork {
   private readonly toxiproxy: Toxiproxy;
@@ -46,6 +52,30 @@ export class ChaosNetwork {
   async redisUrlFor(server: string): Promise<string> {
     const proxy = await this.ensure(ChaosNetwork.linkName(server, "redis"), `${this.redis.host}:${this.redis.port}`);
     return `redis://${proxy.listen}`;
+  }
+
+  /** Proxies from relay `server` to every cluster master; the seeds and natMap its `lfcc serve` gets. */
+  async redisClusterFor(server: string, nodes: ReadonlyArray<{ name: string; address: string }>): Promise<{ seeds: string; natMap: NatMap }> {
+    const natMap: NatMap = {};
+    for (const node of nodes) {
+      const proxy = await this.ensure(ChaosNetwork.linkName(server, node.name), node.address);
+      const [host, port] = proxy.listen.split(":");
+      natMap[node.address] = { host: host!, port: Number(port) };
+    }
+    return { seeds: nodes.map((node) => node.address).join(","), natMap };
+  }
+
+  /** Every relay -> Redis link: to the single Redis, or to cluster master `shard` (all masters without one). */
+  redisLinks(shard?: string): string[] {
+    return this.allLinks().filter((link) => {
+      const to = link.split("--")[1]!;
+      return shard === undefined ? to === "redis" || /^r\d+$/.test(to) : to === shard;
+    });
+  }
+
+  /** The proxy from `client` to the load balancer at `upstream` (link `cK--lb`). */
+  async addClientToBalancer(client: string, upstream: string): Promise<void> {
+    await this.ensure(ChaosNetwork.linkName(client, BALANCER_NODE), upstream);
   }
 
   /** Creates the proxies from `client` to every server (before the client connects). */

@@ -1,34 +1,39 @@
 /**
- * `lfcc`: one executable, one sub-command per file in cli/commands/ (shared/CLI.md).
+ * `lfcc`: one executable, one sub-command per file in cli/commands/ (shared/CLI.md), loaded lazily
+ * through cli/command-table.ts so `--help` and `--version` answer without loading the lab.
  * Exit codes everywhere: 0 all good, 1 an invariant or check failed, 2 bad usage or bad input.
  */
 import { Command, CommanderError } from "commander";
-import { registerServe } from "./commands/serve.ts";
-import { registerSim } from "./commands/sim.ts";
-import { registerReplay } from "./commands/replay.ts";
-import { registerFuzz } from "./commands/fuzz.ts";
-import { registerChaos } from "./commands/chaos.ts";
-import { registerReport } from "./commands/report.ts";
-import { registerGate } from "./commands/gate.ts";
-import { registerDiff } from "./commands/diff.ts";
+import { COMMANDS, requestedCommand } from "./command-table.ts";
+import { oneLineError } from "./error-line.ts";
 import { UsageError } from "./usage-error.ts";
+import { packageVersion } from "./version.ts";
 
-export function buildProgram(): Command {
+/**
+ * The program with every command listed; only the command argv asks for (all of them when
+ * `argv` is not given) is loaded with its options, the others are list entries for `--help`.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command("lfcc")
     .description("Stateless Yjs collaboration relay, and the deterministic simulation / chaos lab around it")
-    .version("0.1.0")
+    .version(packageVersion())
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] + "\n") });
-  for (const register of [registerServe, registerSim, registerReplay, registerFuzz, registerChaos, registerReport, registerGate, registerDiff]) {
-    register(program);
+    .configureOutput({ outputError: (text, write) => write(oneLineError(text)) });
+  const wanted = argv === undefined ? undefined : requestedCommand(argv);
+  for (const entry of COMMANDS) {
+    if (argv === undefined || entry.name === wanted) (await entry.load())(program);
+    else program.command(entry.name).summary(entry.summary);
+  }
+  for (const command of program.commands) {
+    command.configureOutput({ outputError: (text, write) => write(oneLineError(text, command)) });
   }
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
   }

@@ -84,4 +84,108 @@ export interface Observations {
   crashes?: CrashObservation[];
   /** Attackers and the Redis injector (additive; present when the scenario has either). */
   attack?: AttackObservations;
+  /** Optional (additive): the routing monitor's findings (sim); see MonitorObservations. */
+  monitor?: MonitorObservations;
+  /** Optional (additive): each connected client's peer set, sampled (sim). */
+  peerSamples?: PeerSample[];
+}
+
+/**
+ * What the routing monitor (lab/fuzz/routing-monitor.ts) saw at the relays' edges: sockets and
+ * the bus. Optional (additive): the simulator records it in every run; a mode that cannot watch
+ * the relays from inside (chaos) leaves it out and the checkers that need it are not judged.
+ */
+export interface MonitorObservations {
+  wire: WireCounts;
+  routing: RoutingObservation;
+  snapshots: SnapshotObservation[];
+  rateLimit: RateLimitObservation[];
+  accounting: AccountingObservation;
+}
+
+/** Messages and bytes on the wire (relay -> client frames; Redis -> relay routed messages). */
+export interface WireCounts {
+  /** CRDT_UPDATE frames the relays sent to clients, and their bytes. */
+  clientUpdates: number;
+  clientUpdateBytes: number;
+  /** CRDT_UPDATE routed messages relays took off Redis (members of a BATCH one by one), and bytes. */
+  crossServerUpdates: number;
+  crossServerUpdateBytes: number;
+  /** Every frame / routed message, whatever its type. */
+  clientFrames: number;
+  clientBytes: number;
+  crossServerMessages: number;
+  crossServerBytes: number;
+}
+
+export interface RoutingViolationObservation {
+  kind: "self-echo" | "unrequested-snapshot-response" | "duplicate-delivery" | "wrong-doc";
+  tMs: number;
+  /** The receiving client's senderId. */
+  receiver: string;
+  detail: string;
+}
+
+export interface RoutingObservation {
+  violations: RoutingViolationObservation[];
+  /** How many violations there were in all (the list keeps the first few). */
+  violationCount: number;
+  /** Frames delivered twice to the same client (by messageId). */
+  duplicates: number;
+}
+
+/** One SNAPSHOT_REQUEST a client sent, and what came back on that connection. */
+export interface SnapshotObservation {
+  requester: string; // senderId
+  docId: string;
+  requestId: string;
+  sentMs: number;
+  /** senderIds of other connections of the doc (any server) that had state when the request was sent. */
+  sourcesAtRequest: string[];
+  /** The first answer carrying this requestId, or null. */
+  answeredMs: number | null;
+  /** "null": update null; "source": bytes some client sent as a snapshot; "unknown": other bytes. */
+  answer: "null" | "source" | "unknown" | null;
+  sourcesAtAnswer: string[];
+  /** The requester's connection closed before the end of the run, and when. */
+  closedMs: number | null;
+  /** SNAPSHOT_RESPONSE frames for request ids this connection never sent (wrong request id). */
+  foreignAnswers: number;
+}
+
+/** One client connection judged against an ideal token bucket with the relay's own limits. */
+export interface RateLimitObservation {
+  senderId: string;
+  docId: string;
+  frames: number;
+  /** Frames the relay refused (ERROR RATE_LIMITED, or the close for sustained abuse). */
+  refused: number;
+  /** Frames the ideal bucket refuses (the client was over its budget). */
+  overBudget: number;
+  /** Refusals while the ideal bucket had clear room (more than the tolerance left), with the first time. */
+  unfair: number;
+  firstUnfairMs: number | null;
+  firstOverBudgetMs: number | null;
+}
+
+export interface AccountingObservation {
+  /** Checks of each server's outage queue against an ideal bounded FIFO that drops the oldest. */
+  queueViolations: { tMs: number; server: string; detail: string }[];
+  /** Messages the ideal queue dropped, and what the queues reported dropped. */
+  modelDropped: number;
+  reportedDropped: number;
+  /** Clients attached when their relay's Redis link came (back) up that got no RESYNC for it. */
+  missedResyncs: { tMs: number; server: string; senderId: string; docId: string }[];
+  resyncsExpected: number;
+  /** How soon after the link came up the RESYNC was owed. */
+  resyncDeadlineMs: number;
+}
+
+/** A client's peer set at one moment (the provider's `peers`). */
+export interface PeerSample {
+  tMs: number;
+  client: string;
+  docId: string;
+  senderId: string;
+  peers: string[];
 }

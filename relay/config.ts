@@ -126,3 +126,29 @@ export function parseRelayOverrides(value: unknown): Partial<Omit<RelayConfig, "
   }
   return overrides as Partial<Omit<RelayConfig, "serverId">>;
 }
+
+/**
+ * Limits of the HTTP/WebSocket host (relay/server/), PROTOCOL.md section 8 "Admission" and
+ * docs/ADMISSION.md. Kept apart from RelayConfig: the relay core only ever sees sockets that were
+ * already admitted, and the simulator has no HTTP layer to apply them to.
+ */
+export interface ServerAdmissionConfig {
+  /** Open WebSockets on this server; an upgrade over the bound is answered HTTP 503. Default 10 000. */
+  maxConnections: number;
+  /**
+   * Open WebSockets from one remote address (the TCP peer: behind a proxy, that is the proxy).
+   * An upgrade over the bound is answered HTTP 503. Default 1000.
+   */
+  maxConnectionsPerIp: number;
+  /**
+   * An HTTP request, the WebSocket upgrade included, must complete its headers within this long;
+   * otherwise it is answered 408 and its socket destroyed (slowloris, half-open upgrades). Default 10 000 ms.
+   */
+  headersTimeoutMs: number;
+}
+
+export const DEFAULT_ADMISSION_CONFIG: ServerAdmissionConfig = {
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 1000,
+  headersTimeoutMs: 10_000,
+};

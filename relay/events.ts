@@ -22,7 +22,13 @@ export type RelayEvent =
   /** After Redis came back: clients of these docs were asked to exchange state vectors. */
   | { type: "resync"; docs: number }
   /** A remote server's roster went stale: its clients were reported gone. */
-  | { type: "presence-expired"; docId: string; senderIds: string[] };
+  | { type: "presence-expired"; docId: string; senderIds: string[] }
+  /**
+   * A client frame or a routed Redis message refused (bad shape, too deep, undecodable update,
+   * stale signature...). `reason` is a short stable code; `/metrics` counts it as
+   * lfcc_rejected_total{reason,source} (relay/server/rejections.ts).
+   */
+  | { type: "input-rejected"; reason: string; source: "client" | "redis" };
 
 export interface RelayStats {
   serverId: string;

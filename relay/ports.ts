@@ -68,6 +68,28 @@ export interface RedisConnection {
 /** Makes a fresh, unconnected Redis connection. The bus calls it on every (re)connect attempt. */
 export type RedisConnector = (role: "pub" | "sub") => RedisConnection;
 
+/** One master of a Redis Cluster and the slot ranges it owns (inclusive, as `CLUSTER SLOTS` says). */
+export interface ClusterShard {
+  /** The node id (real) or name (`r1`.. in the simulator). */
+  readonly id: string;
+  /** `host:port` the relay reaches it at (after any address translation). */
+  readonly address: string;
+  readonly slots: ReadonlyArray<readonly [number, number]>;
+}
+
+/**
+ * The way to a Redis Cluster: read its shard map, then open one dumb RedisConnection per master.
+ * On a shard connection, publish/subscribe/numsub ARE the sharded commands (SPUBLISH, SSUBSCRIBE,
+ * PUBSUB SHARDNUMSUB), so the per-shard message bus above it is the single-Redis bus unchanged.
+ * Real: relay/adapters/ioredis-cluster.ts. Sim: virtual shards r1..rN.
+ */
+export interface ClusterConnector {
+  /** The masters and their slots (`CLUSTER SLOTS` on a seed node). Rejects when no seed answers. */
+  discover(): Promise<ClusterShard[]>;
+  /** A fresh, unconnected connection to one master, speaking sharded pub/sub. */
+  connect(shard: ClusterShard, role: "pub" | "sub"): RedisConnection;
+}
+
 /**
  * The server side of one client connection, as the relay sees it. A `ws` WebSocket satisfies it
  * as is, so the design doc's `relay.handleConnection(ws, docId, senderId)` works verbatim. The

@@ -19,7 +19,7 @@
 import { cryptoRandom, defaultRelayLogger, systemClock } from "./adapters/system.ts";
 import { createInMemoryMessageBus } from "./bus/in-memory-bus.ts";
 import { DedupWindow, type DedupFilter } from "./bus/dedup-window.ts";
-import type { MessageBus } from "./bus/message-bus.ts";
+import type { BusTopology, MessageBus } from "./bus/message-bus.ts";
 import type { OutageQueue, QueueLimits } from "./bus/outage-queue.ts";
 import { resolveRelayConfig, type RelayConfig } from "./config.ts";
 import { BusInbox } from "./core/bus-inbox.ts";
@@ -37,6 +37,7 @@ import type { RelayEvent, RelayStats } from "./events.ts";
 import { generateServerId } from "./ids.ts";
 import type { Clock, Logger, Random, RelayPorts, RelaySocket, TimerHandle } from "./ports.ts";
 import type { RawFrame } from "./protocol/client-frame.ts";
+import { redisMode, type RedisMode } from "./bus/redis-mode.ts";
 import {
   channels,
   CloseCode,
@@ -66,7 +67,11 @@ export interface RelayHealth {
   ok: boolean;
   status: "healthy" | "degraded";
   serverId: string;
-  redis: { connected: boolean; activeSubscriptions: number };
+  /**
+   * `connected` is true only over a live Redis link: never for mode "memory" (there is no Redis).
+   * In cluster mode also `nodes` and `reachableNodes` (PROTOCOL.md section 10).
+   */
+  redis: { mode: RedisMode; connected: boolean; activeSubscriptions: number } & Partial<Omit<BusTopology, "mode">>;
   connections: number;
   documents: number;
 }
@@ -188,12 +193,13 @@ export class StatelessCollabRelay {
   }
 
   health(): RelayHealth {
-    const connected = this.bus.isConnected();
+    const mode = redisMode(this.bus);
+    const connected = mode !== "memory" && this.bus.isConnected();
     return {
       ok: true,
-      status: connected ? "healthy" : "degraded",
+      status: connected || mode === "memory" ? "healthy" : "degraded",
       serverId: this.serverId,
-      redis: { connected, activeSubscriptions: this.bus.activeSubscriptions() },
+      redis: { mode, connected, activeSubscriptions: this.bus.activeSubscriptions(), ...this.bus.topology?.() },
       connections: this.connections.size,
       documents: this.docs.size,
     };
@@ -213,14 +219,19 @@ export class StatelessCollabRelay {
     this.outbound.sendFrame(requester, this.outbound.serverFrame(MessageType.SNAPSHOT_RESPONSE, requester.docId, payload));
   }
 
-  /** Redis came back: whatever pub/sub lost meanwhile is recovered by a state-vector exchange. */
-  protected resyncAfterReconnect(): void {
-    for (const docId of this.docs.keys()) {
+  /**
+   * Redis came back: whatever pub/sub lost meanwhile is recovered by a state-vector exchange.
+   * `docIds`: only these (a cluster shard came back: only its documents missed anything).
+   */
+  protected resyncAfterReconnect(docIds: Iterable<string> = this.docs.keys()): void {
+    let resynced = 0;
+    for (const docId of docIds) {
+      resynced++;
       this.fanOutLocal(docId, this.outbound.serverFrame(MessageType.RESYNC, docId, {}), null);
       const resync = this.publisher.routed(MessageType.RESYNC, docId, SERVER_SENDER, {});
       this.publisher.publishRouted(channels.doc(docId), resync, { queue: false, batch: false });
     }
-    this.emit({ type: "resync", docs: this.docs.size });
+    this.emit({ type: "resync", docs: resynced });
   }
 
   /** Remote servers whose rosters went stale are presumed crashed: their clients LEAVE. */
@@ -252,7 +263,7 @@ export class StatelessCollabRelay {
   }
 
   private heartbeat(): void {
-    if (this.bus.isConnected()) for (const docId of this.docs.keys()) this.publisher.publishRoster(docId, false);
+    for (const docId of this.docs.keys()) if (this.bus.isConnected(channels.presence(docId))) this.publisher.publishRoster(docId, false);
     // Expiry runs even while our own Redis link is down. A remote client we have not heard of for
     // presenceTimeoutMs is unreachable from here whatever the cause, and only this keeps the ghost
     // bound (PROTOCOL.md section 5: LEAVE within 15 s) when a peer departs during our outage: the
@@ -285,7 +296,7 @@ export class StatelessCollabRelay {
       seams: {
         fanOutLocal: (docId, frame, exclude) => this.fanOutLocal(docId, frame, exclude),
         deliverSnapshotResponse: (requester, payload) => this.deliverSnapshotResponse(requester, payload),
-        resyncAfterReconnect: () => this.resyncAfterReconnect(),
+        resyncAfterReconnect: (docIds) => this.resyncAfterReconnect(docIds),
         expireStalePresence: () => this.expireStalePresence(),
       },
       emit: (event) => this.emit(event),

@@ -9,6 +9,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { RunRecord } from "../lab/record.ts";
+import { notARunRecord } from "./input-hints.ts";
 
 export class ReportInputError extends Error {
   override name = "ReportInputError";
@@ -58,7 +59,8 @@ async function readRunRecord(file: string): Promise<RunRecord> {
   const parsed = runRecordSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ReportInputError(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const expected = "expected" in issue && typeof issue.expected === "string" ? issue.expected : undefined;
+    throw new ReportInputError(`${file}: ${notARunRecord(json, issue.path, expected)}`);
   }
   return parsed.data as RunRecord;
 }

@@ -12,3 +12,9 @@ export { replicaDigest } from "../lab/digest.ts";
 export { SimKernel } from "./kernel/kernel.ts";
 export { RandomForest, SimRandom } from "../lab/random.ts";
 export { applyWorkloadOp } from "../lab/workload.ts";
+
+// The lab around the simulator, so `lfcc/sim` is the whole lab for package users (issue 11):
+// parse a scenario (YAML or defineScenario), run it, check it, read the record.
+export * from "../lab/scenario/index.ts";
+export { runCheckers, checkConverge, checkNoDataLoss, checkNoGhostPresence, checkQueueBound } from "../lab/checkers/index.ts";
+export type { RunRecord, RunMetrics, InvariantResult, FailureFile, AppliedFault } from "../lab/record.ts";

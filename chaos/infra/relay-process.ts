@@ -4,10 +4,18 @@
  * are kept (bounded) so a failing run can save them under --out.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_RELAY_CONFIG, type RelayConfig } from "../../relay/config.ts";
+import type { NatMap } from "../../relay/adapters/ioredis-cluster.ts";
 
-const LFCC_BIN = fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
+/**
+ * The package's own `lfcc` executable: two folders up from chaos/infra/ in a checkout, three from
+ * dist/chaos/infra/ in the build (the build does not copy bin/, it sits beside dist/).
+ */
+const LFCC_BIN = ["../../bin/lfcc.js", "../../../bin/lfcc.js"]
+  .map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)))
+  .find((path) => existsSync(path)) ?? fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
 /** Lines of relay log kept per server (the tail matters most for a post-mortem). */
 const LOG_LINES_KEPT = 20_000;
 /** How long `lfcc serve` may take to print `listening` (tsx compiles on first start). */
@@ -17,7 +25,9 @@ export interface RelayProcessOptions {
   /** Scenario name of the server, e.g. "s2". */
   server: string;
   port: number;
-  redisUrl: string;
+  /** Single Redis; or `redisCluster` (sharded pub/sub, every node reached through `natMap`). */
+  redisUrl?: string;
+  redisCluster?: { seeds: string; natMap: NatMap };
   relay: Partial<Omit<RelayConfig, "serverId">>;
   /** Log lines land here, tagged with the server name and the serverId of that incarnation. */
   log: (line: string) => void;
@@ -46,8 +56,10 @@ export class RelayProcess {
   /** Spawns a new incarnation with a new serverId and waits for its `listening` line. */
   async start(serverId: string): Promise<void> {
     this.serverId = serverId;
+    const natMap = this.options.redisCluster?.natMap;
     const child = spawn(process.execPath, [LFCC_BIN, "serve", ...serveArgs(this.options, serverId)], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: natMap ? { ...process.env, REDIS_CLUSTER_NAT_MAP: JSON.stringify(natMap) } : process.env,
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
@@ -104,7 +116,8 @@ export function unsupportedOverrides(relay: Partial<RelayConfig>): string[] {
 }
 
 function serveArgs(options: RelayProcessOptions, serverId: string): string[] {
-  const args = ["--port", String(options.port), "--host", "127.0.0.1", "--redis", options.redisUrl, "--server-id", serverId];
+  const redis = options.redisCluster ? ["--redis-cluster", options.redisCluster.seeds] : ["--redis", options.redisUrl ?? ""];
+  const args = ["--port", String(options.port), "--host", "127.0.0.1", ...redis, "--server-id", serverId];
   if (Object.keys(options.relay).length > 0) args.push("--relay-config", JSON.stringify(options.relay));
   if (options.jwtSecret) args.push("--jwt-secret", options.jwtSecret);
   return args;

@@ -21,6 +21,7 @@ import {
 } from "../gate/settings.ts";
 import { gateSummary, type StageResult } from "../gate/summary.ts";
 import { createProgress, type Progress } from "../progress.ts";
+import { describeSeeds } from "../seeds.ts";
 import { reportingLoadProblems } from "../scenario-files.ts";
 import type { SimRunner } from "../sim-runs.ts";
 import { JOBS_HELP, parseJobs } from "../workers/jobs.ts";
@@ -50,7 +51,7 @@ export function registerGate(program: Command): void {
   program
     .command("gate")
     .description("release gate: every scenario x K seeds, the regression corpus, a fuzz budget, optionally chaos; writes the report; exit 1 on any failure")
-    .option("--seeds <K>", `run every library scenario with seeds 1..K (default ${DEFAULT_GATE_SEEDS})`)
+    .option("--seeds <K | A..B>", `run every library scenario with seeds 1..K, or A..B (default ${DEFAULT_GATE_SEEDS})`)
     .option("--fuzz-runs <N>", `fuzz budget: scenarios to explore, 0 skips fuzzing (default ${DEFAULT_GATE_FUZZ_RUNS})`)
     .option("--fuzz-seed <n>", "fast-check seed for the fuzz stage (default: from the clock, printed)")
     .option("--fuzz-shrink-time <duration>", `budget for shrinking a fuzz failure (default ${DEFAULT_GATE_SHRINK_TIME_MS / 1000}s)`)
@@ -103,7 +104,7 @@ async function runStages(settings: GateSettings, plan: GatePlan, services: Chaos
   const concurrency = io.concurrency ?? 1;
   const sim = await runSimStage(io.runner, plan.simRuns, settings.outDir, update, concurrency);
   const library = plan.simRuns.filter((run) => run.stage === "library").length / settings.seeds.length;
-  const stages: StageResult[] = [{ title: `library (${library} scenarios x seeds 1..${settings.seeds.length}, sim)`, records: sim.filter(isStage(plan, "library")) }];
+  const stages: StageResult[] = [{ title: `library (${library} scenarios x seeds ${describeSeeds(settings.seeds)}, sim)`, records: sim.filter(isStage(plan, "library")) }];
   const regressions = sim.filter(isStage(plan, "regression"));
   if (regressions.length > 0) stages.push({ title: `regression corpus (${settings.regressionsDir}, each at its own seed)`, records: regressions });
   if (settings.fuzz.runs > 0) {

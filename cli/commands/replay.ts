@@ -4,12 +4,12 @@
  * trace hash with the recorded one. Exit 1 while an invariant still fails, 0 once it passes,
  * 2 for bad input. A hash mismatch alone is reported, not an error: after a fix it is expected.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { RunRecord } from "../../lab/record.ts";
 import { parseFailureFile, ScenarioError, type Scenario } from "../../lab/scenario/index.ts";
 import { DEFAULT_OUT_DIR } from "../results-dir.ts";
 import { loadScenarioFiles, ScenarioLoadError } from "../scenario-files.ts";
+import { classifyReplayInput } from "../replay-input.ts";
 import { parseSeed } from "../seeds.ts";
 import { executeRun, recordLine, simulatorRunner } from "../sim-runs.ts";
 import { summaryTable } from "../summary-table.ts";
@@ -79,19 +79,14 @@ export async function runReplayCommand(file: string, flags: ReplayFlags, io: Com
 }
 
 function loadTarget(file: string, flags: ReplayFlags): ReplayTarget {
-  if (!file.endsWith(".json")) {
+  const input = classifyReplayInput(file);
+  if (input.kind === "scenario") {
     const [loaded] = loadScenarioFiles([file]);
     const seed = flags.seed === undefined ? loaded!.scenario.seed : parseSeed("--seed", flags.seed);
     return { scenario: loaded!.scenario, seed, recordedTraceHash: null };
   }
   if (flags.seed !== undefined) throw new UsageError("--seed is for scenario files; a failure file carries its own seed");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new UsageError(`${file}: no such file`);
-  }
-  const { failure, scenario } = parseFailureFile(text, file);
+  const { failure, scenario } = parseFailureFile(input.text, file);
   return { scenario, seed: failure.seed, recordedTraceHash: failure.traceHash || null, failureFile: file };
 }
 

@@ -13,6 +13,15 @@ describe("lfcc serve options", () => {
     expect(defaults).toMatchObject({ port: 3030, host: "127.0.0.1" });
     expect(defaults.redisUrl).toBeUndefined(); // no Redis URL: the in-memory bus
   });
+  it("takes Redis Cluster seeds from --redis-cluster or REDIS_CLUSTER_NODES, and refuses malformed ones", () => {
+    expect(serveOptions(base, { REDIS_CLUSTER_NODES: "127.0.0.1:7000,127.0.0.1:7001" })).toMatchObject({ redisClusterNodes: "127.0.0.1:7000,127.0.0.1:7001" });
+    const natMap = { "127.0.0.1:7000": { host: "127.0.0.1", port: 17000 } };
+    const withMap = serveOptions({ ...base, redisCluster: "127.0.0.1:7000" }, { REDIS_CLUSTER_NODES: "x:1", REDIS_CLUSTER_NAT_MAP: JSON.stringify(natMap) });
+    expect(withMap).toMatchObject({ redisClusterNodes: "127.0.0.1:7000", redisNatMap: natMap });
+    expect(() => serveOptions({ ...base, redisCluster: "127.0.0.1" }, {})).toThrow(/not HOST:PORT/);
+    expect(() => serveOptions({ ...base, redisCluster: "h:99999" }, {})).toThrow(UsageError);
+    expect(() => serveOptions({ ...base, redisCluster: "h:1" }, { REDIS_CLUSTER_NAT_MAP: "{" })).toThrow(UsageError);
+  });
   it("refuses bad values with a usage error", () => {
     expect(() => serveOptions({ ...base, port: "70000" }, {})).toThrow(UsageError);
     expect(() => serveOptions({ ...base, snapshotTimeout: "soon" }, {})).toThrow(/--snapshot-timeout/);
@@ -34,5 +43,23 @@ describe("lfcc serve options", () => {
     expect(() => options('{"enableBatching": "yes"}')).toThrow(/must be a boolean/);
     expect(() => options("[1]")).toThrow(/JSON object/);
     expect(() => options("{not json")).toThrow(UsageError);
+  });
+  it("refuses an empty JWT secret from the flag or the env (never auth off)", () => {
+    expect(() => serveOptions({ ...base, jwtSecret: "" }, {})).toThrow(/--jwt-secret is empty/);
+    expect(() => serveOptions(base, { JWT_SECRET: "" })).toThrow(/JWT_SECRET is empty/);
+    expect(() => serveOptions({ ...base, jwtSecret: "" }, { JWT_SECRET: "set" })).toThrow(UsageError);
+    expect(serveOptions({ ...base, jwtSecret: "s" }, { JWT_SECRET: "" }).jwtSecret).toBe("s");
+    expect(serveOptions(base, {}).jwtSecret).toBeUndefined();
+  });
+  it("reads the admission flags and refuses nonsense", () => {
+    expect(serveOptions({ ...base, maxConnections: "5", maxConnectionsPerIp: "2", headerTimeout: "750ms" }, {})).toMatchObject({
+      maxConnections: 5,
+      maxConnectionsPerIp: 2,
+      headersTimeoutMs: 750,
+    });
+    expect(serveOptions(base, {}).maxConnections).toBeUndefined(); // the host's default (10000) applies
+    expect(() => serveOptions({ ...base, maxConnections: "0" }, {})).toThrow(/--max-connections/);
+    expect(() => serveOptions({ ...base, maxConnectionsPerIp: "lots" }, {})).toThrow(/--max-connections-per-ip/);
+    expect(() => serveOptions({ ...base, headerTimeout: "0s" }, {})).toThrow(/--header-timeout/);
   });
 });

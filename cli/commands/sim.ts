@@ -40,7 +40,7 @@ export function registerSim(program: Command): void {
     .description("run scenarios in the deterministic simulator, one run per (scenario, seed)")
     .argument("<scenarios...>", "scenario files (.yaml) or directories of them")
     .option("--seed <n>", "run every scenario with this seed (default: the file's seed, else 1)")
-    .option("--seeds <A..B>", "run every scenario with each seed from A to B (inclusive)")
+    .option("--seeds <A..B | K>", "run every scenario with each seed from A to B (inclusive); a count K means 1..K")
     .option("--json", "print one RunRecord JSON object per line on stdout, nothing else")
     .option("--out <dir>", `write runs/<scenario>--seed<N>--sim.json and failure files here (default for failure files: ${DEFAULT_OUT_DIR})`)
     .option("--jobs <n>", JOBS_HELP)

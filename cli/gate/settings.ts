@@ -6,8 +6,9 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseDurationMs } from "../../lab/scenario/index.ts";
 import { UsageError } from "../usage-error.ts";
+import { parseSeedRange } from "../seeds.ts";
 
-/** Seeds 1..K per library scenario unless --seeds says otherwise. */
+/** Seeds 1..K per library scenario unless --seeds (a count K or a range A..B) says otherwise. */
 export const DEFAULT_GATE_SEEDS = 3;
 /** Fuzz budget (scenarios explored) unless --fuzz-runs says otherwise; 0 skips fuzzing. */
 export const DEFAULT_GATE_FUZZ_RUNS = 20;
@@ -45,12 +46,12 @@ export function parseGateFlags(flags: GateFlags, nowMs: number): GateSettings {
   requireDirectory("--scenarios", scenariosDir);
   if (flags.regressions !== undefined) requireDirectory("--regressions", flags.regressions);
   const defaultRegressions = join(scenariosDir, "regressions");
-  const seedCount = flags.seeds === undefined ? DEFAULT_GATE_SEEDS : count("--seeds", flags.seeds, 1);
+  const seeds = parseSeedRange("--seeds", flags.seeds ?? String(DEFAULT_GATE_SEEDS));
   if (!flags.chaos && (flags.chaosScenarios !== undefined || flags.chaosTimeScale !== undefined)) {
     throw new UsageError("--chaos-scenarios and --chaos-time-scale need --chaos");
   }
   return {
-    seeds: Array.from({ length: seedCount }, (_, i) => i + 1),
+    seeds,
     scenariosDir,
     regressionsDir: flags.regressions ?? (existsSync(defaultRegressions) ? defaultRegressions : null),
     fuzz: {

@@ -6,18 +6,25 @@
 import type { Observations } from "../observations.ts";
 import type { InvariantResult } from "../record.ts";
 import type { Scenario } from "../scenario/types.ts";
+import { checkAccounting } from "./accounting.ts";
 import { checkConverge } from "./converge.ts";
+import { checkEfficiency } from "./efficiency.ts";
 import { checkNoDataLoss } from "./no-data-loss.ts";
 import { checkNoGhostPresence } from "./no-ghost-presence.ts";
+import { checkPresenceComplete } from "./presence-complete.ts";
 import { checkQueueBound } from "./queue-bound.ts";
 import { checkAmplification, checkAttackersThrottled, checkHonestLatency, checkNoCrash, checkNoInjection } from "./attack-checkers.ts";
+import { checkRateLimitFair } from "./rate-limit-fair.ts";
+import { checkRouting } from "./routing.ts";
+import { checkSnapshots } from "./snapshots.ts";
 
 export { convergenceMs } from "./convergence-time.ts";
 export { DEFAULT_DELIVERY_GRACE_MS } from "./promised-edits.ts";
 
 /**
  * One result per invariant the scenario expects, in the fixed order converge, noDataLoss,
- * queueBound, noGhostPresence. `noDataLoss: false` / `queueBound: false` mean "not expected".
+ * queueBound, noGhostPresence, then the additive ones: presenceComplete, efficiency, snapshots,
+ * rateLimitFair, routing, accounting. `false` means "not expected".
  */
 export function runCheckers(scenario: Scenario, obs: Observations): InvariantResult[] {
   const expect = scenario.expect;
@@ -31,6 +38,12 @@ export function runCheckers(scenario: Scenario, obs: Observations): InvariantRes
   if (expect.amplification) results.push(checkAmplification(obs, expect.amplification.max));
   if (expect.honestLatency) results.push(checkHonestLatency(obs, expect.honestLatency.p99Ms));
   if (expect.attackersThrottled) results.push(checkAttackersThrottled(scenario, obs));
+  if (expect.presenceComplete) results.push(checkPresenceComplete(scenario, obs, expect.presenceComplete.withinMs));
+  if (expect.efficiency) results.push(checkEfficiency(obs, expect.efficiency.factor));
+  if (expect.snapshots) results.push(checkSnapshots(scenario, obs));
+  if (expect.rateLimitFair) results.push(checkRateLimitFair(obs));
+  if (expect.routing) results.push(checkRouting(obs));
+  if (expect.accounting) results.push(checkAccounting(obs));
   return results;
 }
 
@@ -39,4 +52,7 @@ function notReadingWindows(scenario: Scenario) {
   return scenario.faults.flatMap((f) => (f.kind === "slowClient" ? [{ client: f.client, fromMs: f.atMs, toMs: f.atMs + f.forMs }] : []));
 }
 
-export { checkConverge, checkNoDataLoss, checkNoGhostPresence, checkQueueBound };
+export {
+  checkAccounting, checkConverge, checkEfficiency, checkNoDataLoss, checkNoGhostPresence, checkPresenceComplete,
+  checkQueueBound, checkRateLimitFair, checkRouting, checkSnapshots,
+};

@@ -39,18 +39,22 @@ interface RawFields {
   doc?: number;
   replay?: boolean;
   forge?: boolean;
+  /** Which Redis Cluster master (index; ignored with one Redis); undefined: all of Redis. */
+  shard?: number;
 }
 
 export type RawFault = { kind: FaultKind; atPermille: number } & RawFields;
 
 const faultLength = () => stepMs(500, MAX_FAULT_LENGTH_MS);
+/** Shrinks toward "all of Redis" (no shard). */
+const optionalShard = () => fc.option(anyIndex(), { nil: undefined });
 
 /** One raw-fault arbitrary per kind. */
 const RAW_BY_KIND: Record<FaultKind, () => fc.Arbitrary<RawFields>> = {
   crash: () => fc.record({ server: anyIndex(), restartAfterMs: fc.option(stepMs(500, 15_000), { nil: undefined }) }),
   stop: () => fc.record({ server: anyIndex(), restartAfterMs: fc.option(stepMs(500, 15_000), { nil: undefined }) }),
-  redisOutage: () => fc.record({ forMs: faultLength() }),
-  redisRestart: () => fc.constant({}),
+  redisOutage: () => fc.record({ forMs: faultLength(), shard: optionalShard() }),
+  redisRestart: () => fc.record({ shard: optionalShard() }),
   // One side bit per candidate node (redis, s1..s4): which side of the cut it is on.
   partition: () => fc.record({ sideBits: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), forMs: faultLength() }),
   disconnect: () => fc.record({ clients: fc.array(anyIndex(), { minLength: 1, maxLength: 3 }), forMs: faultLength() }),
@@ -62,6 +66,7 @@ const RAW_BY_KIND: Record<FaultKind, () => fc.Arbitrary<RawFields>> = {
       addMs: fc.integer({ min: 1, max: 100 }).map((n) => n * 10),
       jitterMs: fc.integer({ min: 0, max: 20 }).map((n) => n * 10),
       forMs: faultLength(),
+      shard: optionalShard(),
     }),
   slowClient: () => fc.record({ client: anyIndex(), forMs: faultLength() }),
   clockSkew: () => fc.record({ server: anyIndex(), offsetMs: stepMs(-MAX_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS) }),
@@ -129,9 +134,9 @@ function compileOne(raw: RawFault, atMs: number, ctx: CompileContext): Fault | n
     case "stop":
       return takeDown(raw.kind, atMs, pick(ctx.servers, r.server), r.restartAfterMs, ctx);
     case "redisOutage":
-      return { atMs, kind: "redisOutage", forMs: r.forMs };
+      return { atMs, kind: "redisOutage", forMs: r.forMs, ...shardOf(raw, ctx) };
     case "redisRestart":
-      return { atMs, kind: "redisRestart" };
+      return { atMs, kind: "redisRestart", ...shardOf(raw, ctx) };
     case "partition":
       return partition(atMs, r.sideBits, r.forMs, ctx);
     case "disconnect": {
@@ -184,8 +189,14 @@ function latency(atMs: number, raw: RawFault, ctx: CompileContext): Fault | null
   const server = pick(ctx.servers, r.server);
   const client = pick(ctx.clients, r.client);
   if (!r.toRedis && ctx.gone.has(client)) return null;
-  const link: [string, string] = r.toRedis ? [server, "redis"] : [client, server];
+  const link: [string, string] = r.toRedis ? [server, shardOf(raw, ctx).shard ?? "redis"] : [client, server];
   return { atMs, kind: "latency", link, addMs: r.addMs, jitterMs: r.jitterMs, forMs: r.forMs };
+}
+
+/** `{ shard: "rK" }` on a cluster topology when the fault drew one, else nothing (all of Redis). */
+function shardOf(raw: RawFault, ctx: CompileContext): { shard?: string } {
+  const shards = ctx.topology.redisShards ?? 1;
+  return raw.shard === undefined || shards < 2 ? {} : { shard: `r${(raw.shard % shards) + 1}` };
 }
 
 function join(atMs: number, raw: RawFault, ctx: CompileContext): Fault {

@@ -1,23 +1,29 @@
 /**
- * A routing oracle for the PROTOCOL.md MUSTs that the four state invariants cannot see, because
- * the client provider tolerates them: Yjs updates are idempotent and the provider ignores frames
- * that are not for it. It wraps every socket a relay is handed and watches what the relay sends:
- * - self-echo: a client receives its own CRDT_UPDATE / PRESENCE / SYNC_STEP1 / JOIN ("never echo");
- * - unrequested snapshot: a client receives a SNAPSHOT_RESPONSE for a requestId it never sent
- *   ("responses are never broadcast");
- * - duplicate delivery: a client receives the same messageId twice ("drops a routed message whose
- *   messageId it has already delivered").
- * The wrapped relay behaves exactly like the original (the wrapper forwards every call), so the
- * run's trace is unchanged.
+ * The routing monitor: an oracle for what the state invariants cannot see, because the client
+ * provider tolerates it (Yjs updates are idempotent, the provider ignores frames not meant for it,
+ * resync repairs what was dropped). It wraps every relay a factory makes, every socket a relay is
+ * handed (monitor/socket-spy.ts) and the relay's bus (monitor/bus-spy.ts), and records
+ * MonitorObservations (lab/observations.ts) for the checkers:
+ * - routing: self-echo, a frame of another doc, a SNAPSHOT_RESPONSE for a request never made,
+ *   the same messageId delivered twice to one client (counted);
+ * - wire: CRDT_UPDATE messages and bytes to clients and across servers (efficiency);
+ * - snapshots: each request, its answer, and whether a source existed (snapshot correctness);
+ * - rateLimit: each connection against an ideal token bucket with the relay's limits (fairness);
+ * - accounting: each outage queue against an ideal bounded FIFO, and a RESYNC for every attached
+ *   client whenever a relay's Redis link comes (back) up.
+ * The wrapped relay behaves exactly like the original (every call is forwarded, nothing is
+ * scheduled), so a run's trace hash is the same with or without the monitor.
  */
+import type { MessageBus } from "../../relay/bus/message-bus.ts";
+import { DEFAULT_RELAY_CONFIG } from "../../relay/config.ts";
 import type { RelaySocket } from "../../relay/ports.ts";
+import { frameBytes } from "../../relay/protocol/client-frame.ts";
+import type { MonitorObservations, RoutingViolationObservation, SnapshotObservation } from "../observations.ts";
+import { spyOnBus } from "./monitor/bus-spy.ts";
+import type { RateLimitSettings } from "./monitor/rate-model.ts";
+import { SocketSpy, type SpyContext } from "./monitor/socket-spy.ts";
 
-export interface RoutingViolation {
-  kind: "self-echo" | "unrequested-snapshot-response" | "duplicate-delivery";
-  /** The receiving client's senderId. */
-  receiver: string;
-  detail: string;
-}
+export type RoutingViolation = RoutingViolationObservation;
 
 /** What the monitor needs from a relay (the simulator's host interface has the same shape). */
 export interface MonitoredRelay {
@@ -29,32 +35,93 @@ export interface MonitoredRelay {
   stats(): unknown;
 }
 
-const ECHO_TYPES = new Set(["CRDT_UPDATE", "PRESENCE", "SYNC_STEP1", "JOIN"]);
-/** Keep at most this many violations: one is enough to fail, a few help to read. */
-const MAX_VIOLATIONS = 20;
+/** What the monitor reads from a relay factory's options (all optional: defaults otherwise). */
+export interface MonitoredOptions extends Partial<RateLimitSettings> {
+  serverId?: string;
+  enableRateLimiting?: boolean;
+  redisAdapter?: MessageBus;
+  ports?: { clock?: { now(): number } };
+}
+
+/** Keep at most this many violations of each list: one is enough to fail, a few help to read. */
+const MAX_KEPT = 20;
+/** A RESYNC owed at a link-up must arrive within this long. */
+export const RESYNC_DEADLINE_MS = 1_000;
 
 export class RoutingMonitor {
-  readonly violations: RoutingViolation[] = [];
+  private readonly routing: MonitorObservations["routing"] = { violations: [], violationCount: 0, duplicates: 0 };
+  private readonly wire: MonitorObservations["wire"] = {
+    clientUpdates: 0, clientUpdateBytes: 0, crossServerUpdates: 0, crossServerUpdateBytes: 0,
+    clientFrames: 0, clientBytes: 0, crossServerMessages: 0, crossServerBytes: 0,
+  };
+  private readonly snapshots: SnapshotObservation[] = [];
+  private readonly accounting: MonitorObservations["accounting"] = { queueViolations: [], modelDropped: 0, reportedDropped: 0, missedResyncs: [], resyncsExpected: 0, resyncDeadlineMs: RESYNC_DEADLINE_MS };
+  private readonly allSpies: SocketSpy[] = [];
+  private readonly withState = new Map<string, Set<SocketSpy>>();
+  private readonly sourceUpdates = new Map<string, Set<string>>();
+  private readonly owedResyncs: { tMs: number; server: string; spy: SocketSpy }[] = [];
+  /** Observation time (ms since the run started); the simulator sets it, else the relays' clock. */
+  private nowMs: () => number = () => 0;
+  private hasTimeSource = false;
 
-  /** Wraps a relay factory; every relay it makes reports here. */
-  wrap<O, R extends MonitoredRelay>(factory: (options: O) => R): (options: O) => R {
-    return (options) => this.watch(factory(options));
+  /** Kept for older callers: the routing violations so far. */
+  get violations(): RoutingViolation[] {
+    return this.routing.violations;
   }
 
-  private watch<R extends MonitoredRelay>(relay: R): R {
-    const spies = new Map<RelaySocket, SpySocket>();
+  /** Times observations on the run's own clock (ms since it started), like every other observation. */
+  useTimeSource(nowMs: () => number): void {
+    this.nowMs = nowMs;
+    this.hasTimeSource = true;
+  }
+
+  /** Wraps a relay factory; every relay it makes reports here. */
+  wrap<O extends MonitoredOptions, R extends MonitoredRelay>(factory: (options: O) => R): (options: O) => R {
+    return (options) => {
+      const clock = options.ports?.clock;
+      if (clock && !this.hasTimeSource) this.nowMs = () => clock.now();
+      const server = options.serverId ?? "relay";
+      const spies = new Map<RelaySocket, SocketSpy>();
+      if (options.redisAdapter) spyOnBus(options.redisAdapter, server, this.busReport(server, spies));
+      return this.watch(factory(options), limitsOf(options), spies);
+    };
+  }
+
+  /** Everything observed so far (the run calls it once at the end). */
+  report(): MonitorObservations {
+    const rateLimit = this.allSpies.map((spy) => ({ senderId: spy.senderId, docId: spy.docId, ...spy.rate }));
+    const missedResyncs = this.owedResyncs
+      .filter(({ tMs, spy }) => !spy.resyncTimesMs.some((t) => t >= tMs && t <= tMs + RESYNC_DEADLINE_MS) && !(spy.closedMs !== null && spy.closedMs <= tMs + RESYNC_DEADLINE_MS))
+      .map(({ tMs, server, spy }) => ({ tMs, server, senderId: spy.senderId, docId: spy.docId }));
+    return {
+      wire: { ...this.wire },
+      routing: { ...this.routing, violations: [...this.routing.violations] },
+      snapshots: this.snapshots,
+      rateLimit,
+      accounting: { ...this.accounting, missedResyncs, resyncsExpected: this.owedResyncs.length },
+    };
+  }
+
+  private watch<R extends MonitoredRelay>(relay: R, limits: RateLimitSettings, spies: Map<RelaySocket, SocketSpy>): R {
     const spyOf = (socket: RelaySocket) => spies.get(socket) ?? socket;
     return Object.assign(Object.create(relay) as R, {
       handleConnection: (socket: RelaySocket, docId: string, senderId: string, ctx?: { role?: "editor" | "viewer" }) => {
-        const spy = new SpySocket(socket, senderId, (v) => this.report(v));
+        const spy = new SocketSpy(socket, docId, senderId, limits, this.context());
         spies.set(socket, spy);
+        this.allSpies.push(spy);
         return ctx ? relay.handleConnection(spy, docId, senderId, ctx) : relay.handleConnection(spy, docId, senderId);
       },
       handleMessage: (socket: RelaySocket, data: string) => {
-        spies.get(socket)?.noteOutgoing(data);
-        return relay.handleMessage(spyOf(socket), data);
+        const spy = spies.get(socket);
+        spy?.beforeClientFrame(data, frameBytes(data));
+        const result = relay.handleMessage(spyOf(socket), data);
+        spy?.afterClientFrame();
+        return result;
       },
       handleDisconnection: (socket: RelaySocket) => {
+        const spy = spies.get(socket);
+        spy?.markClosed();
+        if (spy) this.withState.get(spy.docId)?.delete(spy);
         const result = relay.handleDisconnection(spyOf(socket));
         spies.delete(socket);
         return result;
@@ -65,77 +132,69 @@ export class RoutingMonitor {
     });
   }
 
-  private report(violation: RoutingViolation): void {
-    if (this.violations.length < MAX_VIOLATIONS) this.violations.push(violation);
+  private busReport(server: string, spies: Map<RelaySocket, SocketSpy>) {
+    return {
+      crossServer: (bytes: number, updates: number, updateBytes: number) => {
+        this.wire.crossServerMessages++;
+        this.wire.crossServerBytes += bytes;
+        this.wire.crossServerUpdates += updates;
+        this.wire.crossServerUpdateBytes += updateBytes;
+      },
+      queueViolation: (detail: string) => {
+        if (this.accounting.queueViolations.length < MAX_KEPT) this.accounting.queueViolations.push({ tMs: this.nowMs(), server, detail });
+      },
+      queueDropped: (model: number, reported: number) => {
+        this.accounting.modelDropped += model;
+        this.accounting.reportedDropped += reported;
+      },
+      linkUp: () => {
+        const tMs = this.nowMs();
+        for (const spy of spies.values()) if (spy.welcomed && spy.closedMs === null) this.owedResyncs.push({ tMs, server, spy });
+      },
+    };
+  }
+
+  private context(): SpyContext {
+    return {
+      nowMs: () => this.nowMs(),
+      violation: (violation) => {
+        this.routing.violationCount++;
+        if (this.routing.violations.length < MAX_KEPT) this.routing.violations.push({ ...violation, tMs: this.nowMs() });
+      },
+      duplicate: () => void this.routing.duplicates++,
+      clientUpdate: (updateBytes: number) => {
+        this.wire.clientUpdates++;
+        this.wire.clientUpdateBytes += updateBytes;
+      },
+      clientFrame: (bytes: number) => {
+        this.wire.clientFrames++;
+        this.wire.clientBytes += bytes;
+      },
+      sourcesOf: (docId, except) => [...(this.withState.get(docId) ?? [])].filter((spy) => spy !== except && spy.closedMs === null).map((spy) => spy.senderId),
+      hasState: (spy) => {
+        let set = this.withState.get(spy.docId);
+        if (!set) this.withState.set(spy.docId, (set = new Set()));
+        set.add(spy);
+      },
+      sourceUpdate: (docId, update) => {
+        let set = this.sourceUpdates.get(docId);
+        if (!set) this.sourceUpdates.set(docId, (set = new Set()));
+        set.add(update);
+      },
+      isSourceUpdate: (docId, update) => this.sourceUpdates.get(docId)?.has(update) === true,
+      snapshot: (observation) => void this.snapshots.push(observation),
+    };
   }
 }
 
-class SpySocket implements RelaySocket {
-  private readonly requestIds = new Set<string>();
-  private readonly seenMessageIds = new Set<string>();
-
-  constructor(
-    private readonly socket: RelaySocket,
-    private readonly senderId: string,
-    private readonly report: (violation: RoutingViolation) => void,
-  ) {}
-
-  get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
-  }
-
-  get readyState(): number {
-    return this.socket.readyState;
-  }
-
-  close(code?: number, reason?: string): void {
-    this.socket.close(code, reason);
-  }
-
-  /** A frame from the client: remember its snapshot request ids. */
-  noteOutgoing(data: string): void {
-    const frame = parse(data);
-    const requestId = frame?.payload?.requestId;
-    if (frame?.type === "SNAPSHOT_REQUEST" && typeof requestId === "string") this.requestIds.add(requestId);
-  }
-
-  send(data: string): void {
-    this.inspect(data);
-    this.socket.send(data);
-  }
-
-  private inspect(data: string): void {
-    const frame = parse(data);
-    if (!frame) return;
-    const { type, senderId, messageId, payload } = frame;
-    const receiver = this.senderId;
-    if (typeof type === "string" && ECHO_TYPES.has(type) && senderId === receiver) {
-      this.report({ kind: "self-echo", receiver, detail: `${receiver} received its own ${type} (${String(messageId)})` });
-    }
-    if (type === "SNAPSHOT_RESPONSE" && !this.requestIds.has(String(payload?.requestId))) {
-      this.report({ kind: "unrequested-snapshot-response", receiver, detail: `${receiver} received a SNAPSHOT_RESPONSE for request ${String(payload?.requestId)} it never made` });
-    }
-    if (typeof messageId === "string") {
-      if (this.seenMessageIds.has(messageId)) {
-        this.report({ kind: "duplicate-delivery", receiver, detail: `${receiver} received ${String(type)} ${messageId} twice` });
-      }
-      this.seenMessageIds.add(messageId);
-    }
-  }
-}
-
-interface LooseFrame {
-  type?: unknown;
-  senderId?: unknown;
-  messageId?: unknown;
-  payload?: Record<string, unknown>;
-}
-
-function parse(data: string): LooseFrame | null {
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null ? (value as LooseFrame) : null;
-  } catch {
-    return null;
-  }
+function limitsOf(options: MonitoredOptions): RateLimitSettings {
+  const pick = <K extends keyof RateLimitSettings>(key: K) => options[key] ?? DEFAULT_RELAY_CONFIG[key];
+  const enabled = options.enableRateLimiting ?? DEFAULT_RELAY_CONFIG.enableRateLimiting;
+  if (!enabled) return { rateLimitMessagesPerSecond: Infinity, rateLimitBurstMessages: Infinity, rateLimitBytesPerSecond: Infinity, rateLimitBurstBytes: Infinity };
+  return {
+    rateLimitMessagesPerSecond: pick("rateLimitMessagesPerSecond"),
+    rateLimitBurstMessages: pick("rateLimitBurstMessages"),
+    rateLimitBytesPerSecond: pick("rateLimitBytesPerSecond"),
+    rateLimitBurstBytes: pick("rateLimitBurstBytes"),
+  };
 }

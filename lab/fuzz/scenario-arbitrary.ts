@@ -34,6 +34,8 @@ export interface ScenarioArbitraryOptions {
   randomizeRelay?: boolean;
   /** Most attackers in one run (swarm: half the runs have none). Default 3; 0 = no attackers. */
   maxAttackers?: number;
+  /** Most Redis Cluster masters (topology.redisShards, shrinking toward 1 = one Redis). Default 3. */
+  maxRedisShards?: number;
 }
 
 /**
@@ -50,6 +52,12 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   noInjection: true,
   amplification: { max: 3 },
   attackersThrottled: true,
+  presenceComplete: { withinMs: 10_000 },
+  efficiency: { factor: 3 },
+  snapshots: true,
+  rateLimitFair: true,
+  routing: true,
+  accounting: true,
 };
 
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
@@ -61,7 +69,8 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
         servers: fc.integer({ min: 1, max: options.maxServers ?? 4 }),
         docs: fc.integer({ min: 1, max: options.maxDocs ?? 3 }),
         clients: fc.integer({ min: 2, max: options.maxClients ?? 12 }),
-      }),
+        redisShards: fc.integer({ min: 1, max: options.maxRedisShards ?? 3 }),
+      }).map(({ redisShards, ...topology }) => (redisShards > 1 ? { ...topology, redisShards } : topology)),
       durationSeconds: fc.integer({
         min: Math.ceil((options.minDurationMs ?? 5_000) / 1000),
         max: Math.floor((options.maxDurationMs ?? 30_000) / 1000),

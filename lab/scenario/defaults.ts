@@ -16,4 +16,8 @@ export const SCENARIO_DEFAULTS = {
   convergeWithinMs: 10_000,
   /** `noGhostPresence: true` without `within`: PROTOCOL.md's ghost-presence bound. */
   noGhostPresenceWithinMs: 15_000,
+  /** `presenceComplete: true` without `within` (docs/CHECKERS.md). */
+  presenceCompleteWithinMs: 10_000,
+  /** `efficiency: true` without `factor`: wire cost at most 3x the topology's ideal. */
+  efficiencyFactor: 3,
 } as const;

@@ -11,6 +11,11 @@ export function docNames(topology: Topology): string[] {
   return numbered("d", topology.docs);
 }
 
+/** Redis Cluster masters r1..rN; none with one Redis (it is just `redis`). */
+export function redisShardNames(topology: Pick<Topology, "redisShards">): string[] {
+  return (topology.redisShards ?? 1) > 1 ? numbered("r", topology.redisShards!) : [];
+}
+
 export function initialClientNames(topology: Topology): string[] {
   return numbered("c", topology.clients);
 }

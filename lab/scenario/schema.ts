@@ -18,9 +18,9 @@ const clientList = z.union([nodeName().transform((name) => [name]), z.array(node
 export const FAULT_BODIES = {
   crash: restartable,
   stop: restartable,
-  redisOutage: strictMapping({ for: positiveDurationMs() }),
+  redisOutage: strictMapping({ for: positiveDurationMs(), shard: nodeName().optional() }),
   // `redisRestart:` with nothing after it is null in YAML; `{}` is fine too.
-  redisRestart: z.preprocess((value) => value ?? {}, strictMapping({})),
+  redisRestart: z.preprocess((value) => value ?? {}, strictMapping({ shard: nodeName().optional() })),
   partition: strictMapping({
     sides: z.array(z.array(nodeName()).min(1, "a side needs at least one node")).min(2, "expected at least two sides"),
     for: positiveDurationMs(),
@@ -80,7 +80,7 @@ export const scenarioSchema = strictMapping({
   description: z.string().default(D.description),
   seed: z.number().int().min(0).default(D.seed),
   duration: positiveDurationMs(),
-  topology: strictMapping({ servers: count(1), docs: count(1).default(D.docs), clients: count(0) }),
+  topology: strictMapping({ servers: count(1), docs: count(1).default(D.docs), clients: count(0), redisShards: count(1).optional(), loadBalancer: z.enum(["nginx"]).optional() }),
   relay: relaySchema.default({}),
   workload: strictMapping({
     editsPerSecond: z.number().min(0).finite().default(D.editsPerSecond),
@@ -102,6 +102,15 @@ export const scenarioSchema = strictMapping({
     queueBound: z.boolean().optional(),
     noGhostPresence: withinOrFlag(D.noGhostPresenceWithinMs),
     ...attackExpectShape,
+    presenceComplete: withinOrFlag(D.presenceCompleteWithinMs),
+    efficiency: z.preprocess(
+      (value) => (value === true ? {} : value === false ? undefined : value),
+      strictMapping({ factor: z.number().min(1).finite().default(D.efficiencyFactor) }).optional(),
+    ),
+    snapshots: z.boolean().optional(),
+    rateLimitFair: z.boolean().optional(),
+    routing: z.boolean().optional(),
+    accounting: z.boolean().optional(),
   }, "invariant"),
 }, "key");
 

@@ -13,7 +13,7 @@
 import { normalizeAttackExpect, resolveAttackers } from "./attack-semantics.ts";
 import { SCENARIO_DEFAULTS as D } from "./defaults.ts";
 import type { DocumentPath } from "./errors.ts";
-import { clientNumber, docNames, initialClientNames, listNames, REDIS_NODE, serverNames } from "./names.ts";
+import { clientNumber, docNames, initialClientNames, listNames, REDIS_NODE, redisShardNames, serverNames } from "./names.ts";
 import type { FaultInput, ScenarioInput } from "./schema.ts";
 import { didYouMean } from "./suggest.ts";
 import type { Fault, Scenario } from "./types.ts";
@@ -57,6 +57,11 @@ function normalizeExpect(expect: ScenarioInput["expect"]): Scenario["expect"] {
   if (expect.queueBound !== undefined) result.queueBound = expect.queueBound;
   if (expect.noGhostPresence) result.noGhostPresence = { withinMs: expect.noGhostPresence.within };
   normalizeAttackExpect(expect, result);
+  if (expect.presenceComplete) result.presenceComplete = { withinMs: expect.presenceComplete.within };
+  if (expect.efficiency) result.efficiency = { factor: expect.efficiency.factor };
+  for (const flag of ["snapshots", "rateLimitFair", "routing", "accounting"] as const) {
+    if (expect[flag] !== undefined) result[flag] = expect[flag];
+  }
   return result;
 }
 
@@ -71,6 +76,7 @@ function checkWorkload(input: ScenarioInput, issues: SemanticIssue[]): void {
 class World {
   readonly servers: string[];
   readonly docs: string[];
+  readonly redisShards: string[];
   readonly everyClient: Set<string>;
   readonly present: Set<string>;
   private highestClient: number;
@@ -79,6 +85,7 @@ class World {
   constructor(input: ScenarioInput, extraClientNames: string[]) {
     this.servers = serverNames(input.topology);
     this.docs = docNames(input.topology);
+    this.redisShards = redisShardNames(input.topology);
     const initial = initialClientNames(input.topology);
     this.present = new Set(initial);
     initial.forEach((name) => this.everConnected.add(name));
@@ -126,7 +133,7 @@ class World {
   }
 
   allNodes(): string[] {
-    return [...this.servers, ...this.everyClient, REDIS_NODE];
+    return [...this.servers, ...this.everyClient, REDIS_NODE, ...this.redisShards];
   }
 }
 
@@ -163,8 +170,7 @@ function resolveFault(fault: FaultInput, world: World, report: Report): Fault {
     }
     return { atMs, kind, server: body.server, ...(body.restartAfter === undefined ? {} : { restartAfterMs: body.restartAfter }) };
   }
-  if (fault.redisOutage) return { atMs, kind: "redisOutage", forMs: fault.redisOutage.for };
-  if (fault.redisRestart) return { atMs, kind: "redisRestart" };
+  if (fault.redisOutage || fault.redisRestart) return resolveRedisFault(fault, atMs, world, report);
   if (fault.partition) {
     checkPartition(fault.partition.sides, check("partition").node, report);
     return { atMs, kind: "partition", sides: fault.partition.sides, forMs: fault.partition.for };
@@ -194,6 +200,17 @@ function resolveFault(fault: FaultInput, world: World, report: Report): Fault {
   }
   if (fault.join) return resolveJoin(fault.join, atMs, world, report);
   return resolveLeave(fault.leave!, atMs, world, report);
+}
+
+function resolveRedisFault(fault: FaultInput, atMs: number, world: World, report: Report): Fault {
+  const kind = fault.redisOutage ? "redisOutage" : "redisRestart";
+  const shard = (fault.redisOutage ?? fault.redisRestart)!.shard;
+  if (shard !== undefined) {
+    if (world.redisShards.length === 0) report([kind, "shard"], `"shard" needs topology.redisShards of 2 or more (there is one Redis: leave "shard" out)`);
+    else expectName(shard, world.redisShards, "shard", [kind, "shard"], report);
+  }
+  const where = shard === undefined ? {} : { shard };
+  return fault.redisOutage ? { atMs, kind: "redisOutage", forMs: fault.redisOutage.for, ...where } : { atMs, kind: "redisRestart", ...where };
 }
 
 function resolveJoin(join: NonNullable<FaultInput["join"]>, atMs: number, world: World, report: Report): Fault {

@@ -48,9 +48,9 @@ function faultBody(fault: Fault): Record<string, unknown> {
     case "stop":
       return { server: fault.server, ...(fault.restartAfterMs === undefined ? {} : { restartAfter: d(fault.restartAfterMs) }) };
     case "redisOutage":
-      return { for: d(fault.forMs) };
+      return { for: d(fault.forMs), ...(fault.shard === undefined ? {} : { shard: fault.shard }) };
     case "redisRestart":
-      return {};
+      return fault.shard === undefined ? {} : { shard: fault.shard };
     case "partition":
       return { sides: fault.sides.map((side) => [...side]), for: d(fault.forMs) };
     case "disconnect":
@@ -81,5 +81,10 @@ function expectToDocument(expect: Scenario["expect"]): Record<string, unknown> {
   if (expect.amplification) document.amplification = { max: expect.amplification.max };
   if (expect.honestLatency) document.honestLatency = { p99: d(expect.honestLatency.p99Ms) };
   if (expect.attackersThrottled !== undefined) document.attackersThrottled = expect.attackersThrottled;
+  if (expect.presenceComplete) document.presenceComplete = { within: d(expect.presenceComplete.withinMs) };
+  if (expect.efficiency) document.efficiency = { factor: expect.efficiency.factor };
+  for (const flag of ["snapshots", "rateLimitFair", "routing", "accounting"] as const) {
+    if (expect[flag] !== undefined) document[flag] = expect[flag];
+  }
   return document;
 }

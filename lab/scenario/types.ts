@@ -6,12 +6,16 @@
 import type { RelayConfig } from "../../relay/config.ts";
 import { attackerEndMs, type AttackerSpec } from "../attack/kinds.ts";
 
-export type NodeName = string; // "s1".."sN", "c1".."cN", "redis"
+export type NodeName = string; // "s1".."sN", "c1".."cN", "redis", shards "r1".."rN"
 
 export interface Topology {
   servers: number; // s1..sN
   docs: number; // d1..dN
   clients: number; // c1..cN, spread round-robin over docs, then servers
+  /** Redis Cluster masters r1..rN carrying the document channels (SCENARIOS.md v1.1). Absent or 1: one Redis. */
+  redisShards?: number;
+  /** Chaos only: clients reach the relays through real nginx hashing on the docId (the sim ignores it). */
+  loadBalancer?: "nginx";
 }
 
 export interface Workload {
@@ -29,8 +33,9 @@ export interface NetworkSettings {
 export type Fault =
   | { atMs: number; kind: "crash"; server: NodeName; restartAfterMs?: number }
   | { atMs: number; kind: "stop"; server: NodeName; restartAfterMs?: number }
-  | { atMs: number; kind: "redisOutage"; forMs: number }
-  | { atMs: number; kind: "redisRestart" }
+  /** `shard`: only that master (r1..rN); absent: all of Redis. */
+  | { atMs: number; kind: "redisOutage"; forMs: number; shard?: NodeName }
+  | { atMs: number; kind: "redisRestart"; shard?: NodeName }
   | { atMs: number; kind: "partition"; sides: NodeName[][]; forMs: number }
   | { atMs: number; kind: "disconnect"; clients: NodeName[]; forMs: number }
   | { atMs: number; kind: "latency"; link: [NodeName, NodeName]; addMs: number; jitterMs: number; forMs: number }
@@ -54,6 +59,13 @@ export interface Expectations {
   honestLatency?: { p99Ms: number };
   /** Extension: attackers over their rate budget are refused (RATE_LIMITED or a close). */
   attackersThrottled?: boolean;
+  /** Additive (docs/CHECKERS.md): judged from the routing monitor and peer samples (sim). */
+  presenceComplete?: { withinMs: number };
+  efficiency?: { factor: number };
+  snapshots?: boolean;
+  rateLimitFair?: boolean;
+  routing?: boolean;
+  accounting?: boolean;
 }
 
 export interface Scenario {

@@ -9,7 +9,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import type { RedisConnection, RedisConnector } from "../ports.ts";
 
 /** Options every connection gets: fail fast, never retry or buffer behind the bus' back. */
-const FAIL_FAST: RedisOptions = {
+export const FAIL_FAST: RedisOptions = {
   lazyConnect: true,
   retryStrategy: () => null,
   enableOfflineQueue: false,
@@ -31,17 +31,49 @@ export function ioredisConnector(
 /** Sockets that already have our catch-all error listener. */
 const absorbing = new WeakSet<object>();
 
+/**
+ * The pub/sub commands a connection speaks: classic ones on a single Redis, sharded ones on a
+ * cluster master (SPUBLISH / SSUBSCRIBE deliver `smessage` within the slot's shard only).
+ */
+interface PubSubDialect {
+  readonly messageEvent: "message" | "smessage";
+  publish(client: Redis, channel: string, message: string): Promise<number>;
+  subscribe(client: Redis, channel: string): Promise<unknown>;
+  unsubscribe(client: Redis, channel: string): Promise<unknown>;
+  /** `PUBSUB NUMSUB` / `PUBSUB SHARDNUMSUB` reply: [channel, count]. */
+  numsub(client: Redis, channel: string): Promise<unknown>;
+}
+
+const CLASSIC: PubSubDialect = {
+  messageEvent: "message",
+  publish: (client, channel, message) => client.publish(channel, message),
+  subscribe: (client, channel) => client.subscribe(channel),
+  unsubscribe: (client, channel) => client.unsubscribe(channel),
+  numsub: (client, channel) => client.pubsub("NUMSUB", channel),
+};
+
+export const SHARDED: PubSubDialect = {
+  messageEvent: "smessage",
+  publish: async (client, channel, message) => Number(await client.spublish(channel, message)),
+  subscribe: (client, channel) => client.ssubscribe(channel),
+  unsubscribe: (client, channel) => client.sunsubscribe(channel),
+  numsub: (client, channel) => client.pubsub("SHARDNUMSUB", channel),
+};
+
 export class IoredisConnection implements RedisConnection {
   private opened = false;
   private closed = false;
   private readonly messageHandlers: Array<(channel: string, message: string) => void> = [];
   private readonly closeHandlers: Array<(reason: string) => void> = [];
 
-  constructor(private readonly client: Redis) {
+  constructor(
+    private readonly client: Redis,
+    private readonly dialect: PubSubDialect = CLASSIC,
+  ) {
     // ioredis emits "error" for every socket error; without a listener Node would crash.
     client.on("error", () => this.absorbLaterSocketErrors());
     client.on("connect", () => this.absorbLaterSocketErrors());
-    client.on("message", (channel: string, message: string) => {
+    client.on(dialect.messageEvent, (channel: string, message: string) => {
       for (const handler of this.messageHandlers) handler(channel, message);
     });
     client.on("close", () => this.fireClose("connection closed"));
@@ -59,19 +91,19 @@ export class IoredisConnection implements RedisConnection {
   }
 
   async publish(channel: string, message: string): Promise<number> {
-    return this.client.publish(channel, message);
+    return this.dialect.publish(this.client, channel, message);
   }
 
   async subscribe(channel: string): Promise<void> {
-    await this.client.subscribe(channel);
+    await this.dialect.subscribe(this.client, channel);
   }
 
   async unsubscribe(channel: string): Promise<void> {
-    await this.client.unsubscribe(channel);
+    await this.dialect.unsubscribe(this.client, channel);
   }
 
   async numsub(channel: string): Promise<number> {
-    const reply = (await this.client.pubsub("NUMSUB", channel)) as Array<string | number>;
+    const reply = (await this.dialect.numsub(this.client, channel)) as Array<string | number>;
     return Number(reply[1] ?? 0);
   }
 

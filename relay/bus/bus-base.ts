@@ -36,3 +36,10 @@ export function mergeOptions(current: BusOptions, explicit: Partial<BusOptions>,
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** Reconnect back-off with "equal jitter": at least half the ceiling, so a fleet of relays does not reconnect in step. */
+export function backoffDelayMs(options: Pick<BusOptions, "reconnectBaseMs" | "reconnectMaxMs" | "random">, failedAttempts: number): number {
+  const { reconnectBaseMs, reconnectMaxMs, random } = options;
+  const ceilingMs = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** Math.min(failedAttempts, 30));
+  return ceilingMs / 2 + random.next() * (ceilingMs / 2);
+}

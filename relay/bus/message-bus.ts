@@ -11,8 +11,21 @@ import type { OutageQueue, QueueLimits } from "./outage-queue.ts";
 export type BusEvent =
   | { type: "queue"; depthMessages: number; depthBytes: number; maxMessages: number; maxBytes: number }
   | { type: "dropped"; count: number }
-  /** `resumed`: true when a link that had been up before came back (the relay then resyncs). */
-  | { type: "bus-status"; connected: boolean; resumed: boolean };
+  /**
+   * `resumed`: true when a link that had been up before came back (the relay then resyncs).
+   * `scope`: set by a sharded bus, whose links come and go per shard: the event concerns only the
+   * channels it accepts (the relay resyncs only those documents). Unset: every channel.
+   */
+  | { type: "bus-status"; connected: boolean; resumed: boolean; scope?: (channel: string) => boolean };
+
+/** What /health says about the bus beyond `connected` (PROTOCOL.md section 10). */
+export interface BusTopology {
+  mode: "cluster";
+  /** Masters of the cluster (seed nodes until the shard map is known). */
+  nodes: number;
+  /** Masters this relay has a live link to. */
+  reachableNodes: number;
+}
 
 /** Settings the relay hands to its bus in `initialize()` (its config and ports). */
 export interface BusOptions extends QueueLimits {
@@ -38,7 +51,8 @@ export interface MessageBus {
   connect(): Promise<void>;
   /** Lets in-flight publishes go out, then closes for good. */
   disconnect(): Promise<void>;
-  isConnected(): boolean;
+  /** With a channel: is the link that carries it up? Without: are ALL links up? */
+  isConnected(channel?: string): boolean;
   /** Fire and forget. While down: queued if `queueWhenDown`, else dropped. */
   publish(channel: string, message: string, options?: PublishOptions): void;
   /** Resolves once subscribed, or at once while the link is down (re-subscribed on reconnect). */
@@ -50,4 +64,6 @@ export interface MessageBus {
   queueDepth(): { messages: number; bytes: number };
   onMessage(handler: (channel: string, message: string) => void): void;
   onEvent(handler: (event: BusEvent) => void): void;
+  /** Cluster buses only: shard counts for /health. */
+  topology?(): BusTopology;
 }

@@ -9,7 +9,7 @@
  *   exchange state vectors (pub/sub is at-most-once: what was dropped is recovered that way).
  */
 import type { RedisConnection, RedisConnector } from "../ports.ts";
-import { BusHandlers, defaultBusOptions, mergeOptions } from "./bus-base.ts";
+import { backoffDelayMs, BusHandlers, defaultBusOptions, mergeOptions } from "./bus-base.ts";
 import type { BusEvent, BusOptions, MessageBus, PublishOptions } from "./message-bus.ts";
 import { BoundedOutageQueue, utf8Bytes, type OutageQueue } from "./outage-queue.ts";
 
@@ -175,12 +175,9 @@ export class RedisMessageBus implements MessageBus {
   }
 
   private scheduleRetry(): void {
-    const { reconnectBaseMs, reconnectMaxMs, random, clock } = this.options;
-    const ceilingMs = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** Math.min(this.failedAttempts, 30));
-    // "Equal jitter": at least half the back-off, so a fleet of relays does not reconnect in step.
-    const delayMs = ceilingMs / 2 + random.next() * (ceilingMs / 2);
+    const delayMs = backoffDelayMs(this.options, this.failedAttempts);
     this.failedAttempts++;
-    this.retryTimer = clock.setTimeout(() => {
+    this.retryTimer = this.options.clock.setTimeout(() => {
       this.attempt = this.tryConnect();
     }, delayMs);
   }

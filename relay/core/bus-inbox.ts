@@ -5,7 +5,7 @@
  */
 import type { BusEvent } from "../bus/message-bus.ts";
 import { channelMatches, decodeRouted, RoutedType } from "../bus/routed.ts";
-import { MessageType, type RoutedMessage } from "../protocol/messages.ts";
+import { channels, MessageType, type RoutedMessage } from "../protocol/messages.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import { envelopeOf, type Outbound } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
@@ -47,7 +47,7 @@ export class BusInbox {
       ctx.emit(event);
     } else {
       ctx.emit({ type: "bus-status", connected: event.connected });
-      if (event.connected) this.onBusConnected(event.resumed);
+      if (event.connected) this.onBusConnected(event.resumed, event.scope);
     }
   }
 
@@ -62,16 +62,18 @@ export class BusInbox {
     }
   }
 
-  private onBusConnected(resumed: boolean): void {
+  private onBusConnected(resumed: boolean, scope: ((channel: string) => boolean) | undefined): void {
     const { ctx } = this;
     // Our roster goes out asking every server for theirs; a roster about to expire gets one
     // heartbeat to answer, so a live server that missed a beat while we were away is not dropped.
     ctx.remotePresence.allowAnswerWithin(ctx.clock.now(), ctx.config.presenceTimeoutMs, ctx.config.heartbeatIntervalMs);
-    for (const docId of ctx.docs.keys()) this.publisher.publishRoster(docId, true);
+    // A cluster shard that came back concerns only the documents whose channels it carries.
+    const docIds = [...ctx.docs.keys()].filter((docId) => !scope || scope(channels.doc(docId)));
+    for (const docId of docIds) this.publisher.publishRoster(docId, true);
     if (resumed) ctx.counters.reconnects++;
     // A first connect matters too when clients were already attached (Redis was unreachable at
     // start-up): their edits may have overflowed the queue or been flushed before peers subscribed.
-    if (resumed || ctx.docs.size > 0) ctx.seams.resyncAfterReconnect();
+    if (resumed || docIds.length > 0) ctx.seams.resyncAfterReconnect(docIds);
   }
 
   private countRejected(reason: "malformed" | "own" | "forged"): void {
@@ -93,6 +95,7 @@ export class BusInbox {
     if (type === MessageType.JOIN || type === MessageType.LEAVE) return this.onRemoteJoinLeave(message);
     if (type === MessageType.SNAPSHOT_REQUEST) return this.snapshots.requestFromServer(docId, payload, message.senderId);
     if (type === MessageType.SNAPSHOT_RESPONSE) return this.snapshots.responseFromServer(payload);
+    if (type === MessageType.PRESENCE) ctx.remotePresence.presenceSeen(docId, message.sourceServerId, message.senderId, ctx.clock.now());
     const frame = JSON.stringify(envelopeOf(message));
     const to = type === MessageType.SYNC_STEP1 ? payload.to : undefined;
     if (typeof to === "string") this.outbound.sendToClientId(docId, to, frame);

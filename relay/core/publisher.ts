@@ -64,7 +64,7 @@ export class Publisher {
 
   /** One BATCH publish while Redis is up; single publishes while down so the queue counts messages. */
   private publishBatch(channel: string, docId: string, messages: RoutedMessage[]): void {
-    if (messages.length === 1 || !this.ctx.bus.isConnected()) {
+    if (messages.length === 1 || !this.ctx.bus.isConnected(channel)) {
       for (const message of messages) this.publishRouted(channel, message, { queue: true, batch: false });
       return;
     }

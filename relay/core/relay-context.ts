@@ -26,7 +26,8 @@ export function newCounters(): RelayCounters {
 export interface RelaySeams {
   fanOutLocal(docId: string, frame: string, exclude: ClientConnection | null): void;
   deliverSnapshotResponse(requester: ClientConnection, payload: SnapshotResponsePayload): void;
-  resyncAfterReconnect(): void;
+  /** `docIds`: only these documents (a cluster shard came back); default all. */
+  resyncAfterReconnect(docIds?: Iterable<string>): void;
   expireStalePresence(): void;
 }
 

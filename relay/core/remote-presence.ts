@@ -34,6 +34,18 @@ export class RemotePresence {
     return true;
   }
 
+  /**
+   * A routed PRESENCE: clients count its sender as a peer from now on, so we must too, or the
+   * LEAVE that follows it is "not news" and never reaches them. Happens when a client's JOIN was
+   * superseded (a roster that no longer lists it arrived first, or its server's roster expired
+   * while a Redis outage held that client's PRESENCE and LEAVE in a queue): found by the fuzzer
+   * (scenarios/regressions/ghost-presence-*.yaml). If no LEAVE follows, the sender's next roster
+   * or its expiry reports the client gone.
+   */
+  presenceSeen(docId: string, serverId: string, clientId: string, nowMs: number): void {
+    this.join(docId, serverId, clientId, nowMs);
+  }
+
   /** A routed LEAVE: returns true when the client was known. */
   leave(docId: string, serverId: string, clientId: string): boolean {
     const roster = this.docs.get(docId)?.get(serverId);

@@ -21,7 +21,7 @@ export interface SnapshotHost<C> {
   pickLocalSource(docId: string, exclude: C | null, tried: ReadonlySet<C>): C | null;
   askSource(source: C, requestId: string, stateVector: string | undefined, forSenderId: string): void;
   answerRequester(requester: C, payload: SnapshotResponsePayload): void;
-  busConnected(): boolean;
+  busConnected(docId: string): boolean;
   otherServersOnDoc(docId: string): Promise<number>;
   publishRequest(docId: string, payload: Record<string, unknown>, forSenderId: string): void;
   publishResponse(replyTo: string, docId: string, payload: Record<string, unknown>): void;
@@ -137,7 +137,7 @@ export class SnapshotBroker<C extends object> {
 
   private async askOtherServers(request: Pending<C>): Promise<void> {
     request.remote = { expected: 0, nacks: 0 };
-    const subscribers = this.host.busConnected() ? await this.host.otherServersOnDoc(request.docId) : 0;
+    const subscribers = this.host.busConnected(request.docId) ? await this.host.otherServersOnDoc(request.docId) : 0;
     if (!this.pending.has(request.id)) return;
     // Our own subscription counts one: anything beyond it is another server holding the doc.
     request.remote.expected = subscribers - 1;

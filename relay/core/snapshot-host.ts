@@ -24,7 +24,7 @@ export function createSnapshotHost(ctx: RelayContext, outbound: Outbound, publis
       outbound.sendFrame(source, outbound.serverFrame(MessageType.SNAPSHOT_REQUEST, source.docId, payload, forSenderId));
     },
     answerRequester: (requester, payload: SnapshotResponsePayload) => ctx.seams.deliverSnapshotResponse(requester, payload),
-    busConnected: () => ctx.bus.isConnected(),
+    busConnected: (docId) => ctx.bus.isConnected(channels.doc(docId)),
     otherServersOnDoc: (docId) => ctx.bus.numsub(channels.doc(docId)),
     publishRequest: (docId, payload, forSenderId) =>
       publisher.publishRouted(channels.doc(docId), publisher.routed(MessageType.SNAPSHOT_REQUEST, docId, forSenderId, payload), noQueue),

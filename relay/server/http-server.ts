@@ -1,27 +1,34 @@
 /**
  * The production host around a relay: one HTTP server for `GET /health`, `GET /metrics` and the
- * WebSocket upgrade (any path, `?docId=`). Validates docId (400) and the JWT (401) before the
- * upgrade, assigns each connection its senderId, and feeds frames and closes to the relay.
- * `lfcc serve` is a thin CLI over this; the chaos runner and integration tests use it too.
+ * WebSocket upgrade (any path, `?docId=`). Validates docId (400) and the JWT (401) and applies the
+ * connection caps (503) before the upgrade, assigns each connection its senderId, feeds frames and
+ * closes to the relay, and closes a socket with 1008 when its token expires (PROTOCOL.md sections
+ * 1 and 8). `lfcc serve` is a thin CLI over this; the chaos runner and integration tests use it too.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { Logger } from "../ports.ts";
+import type { Clock, Logger } from "../ports.ts";
 import { systemClock } from "../adapters/system.ts";
+import { DEFAULT_ADMISSION_CONFIG, type ServerAdmissionConfig } from "../config.ts";
 import { authorize, secretKey } from "./auth.ts";
 import type { HostedRelay } from "./hosted-relay.ts";
 import { startLivenessChecks, trackLiveness } from "./liveness.ts";
 import { createRelayMetrics } from "./metrics.ts";
-import { readUpgradeTarget, refuseUpgrade } from "./upgrade-request.ts";
+import { readUpgradeTarget, refuseUpgrade, requestUrl } from "./upgrade-request.ts";
+import { ConnectionAdmission } from "./admission.ts";
+import { ContainedErrors } from "./contain.ts";
+import { createLimitedHttpServer } from "./http-limits.ts";
+import { RejectionTally, SERVER_REJECTION_REASONS as R, type ServerRejectionReason } from "./rejections.ts";
+import { whenExpired } from "./token-expiry.ts";
 
 export interface RelayHostOptions {
   relay: HostedRelay;
   /** Assigns the senderId of a new connection. */
   newClientId: () => string;
   logger: Logger;
-  /** When set, clients must present an HS256 JWT signed with it. */
+  /** When set, clients must present an HS256 JWT signed with it. An empty string throws. */
   jwtSecret?: string;
   /**
    * The relay answers frames over its maxFrameBytes with ERROR TOO_LARGE; `ws` must let such frames
@@ -30,27 +37,46 @@ export interface RelayHostOptions {
   wsMaxPayloadBytes: number;
   /** Ping every client this often; terminate the ones that missed the last pong. Default 30 000 ms. */
   pingIntervalMs?: number;
+  /** Connection caps and the headers timeout; defaults in relay/config.ts (DEFAULT_ADMISSION_CONFIG). */
+  admission?: Partial<ServerAdmissionConfig>;
+  /** Where refusals are counted; pass the one the relay's `input-rejected` events feed too. */
+  rejections?: RejectionTally;
+  /** Token expiry timers. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RelayHost {
   readonly httpServer: Server;
+  readonly rejections: RejectionTally;
+  readonly admission: ConnectionAdmission;
   listen(port: number, host?: string): Promise<AddressInfo>;
   address(): AddressInfo | null;
   /** Graceful: relay.shutdown() (sockets closed with 1001), then the HTTP server. */
   close(): Promise<void>;
 }
 
+const POLICY_VIOLATION = 1008;
+
 export function createRelayHost(options: RelayHostOptions): RelayHost {
   const { relay, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const limits = { ...DEFAULT_ADMISSION_CONFIG, ...stripUndefined(options.admission ?? {}) };
   const secret = secretKey(options.jwtSecret);
-  const metrics = createRelayMetrics(relay);
+  const rejections = options.rejections ?? new RejectionTally();
+  const contained = new ContainedErrors(logger);
+  const admission = new ConnectionAdmission(limits);
+  const metrics = createRelayMetrics(relay, { rejections, containedErrors: contained });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxPayloadBytes });
-  const httpServer = createServer((request, response) => void serveHttp(request, response));
+  const httpServer = createLimitedHttpServer(
+    (request, response) => void serveHttp(request, response).catch((error: unknown) => contained.record("http-request", error)),
+    limits,
+    (reason) => rejections.count(reason, "upgrade"),
+  );
   let stopLiveness: (() => void) | null = null;
   let closing: Promise<void> | null = null;
 
   async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? "/", "http://relay.invalid").pathname;
+    const path = requestUrl(request)?.pathname ?? null;
     try {
       if (request.method === "GET" && path === "/health") {
         return sendText(response, 200, "application/json", JSON.stringify(relay.health()));
@@ -60,46 +86,73 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
       }
       sendText(response, 404, "text/plain", "not found: try /health, /metrics, or a WebSocket with ?docId=\n");
     } catch (error) {
-      logger.error({ err: String(error), path }, "http handler failed");
-      sendText(response, 500, "text/plain", "internal error\n");
+      contained.record("http-request", error);
+      if (!response.headersSent) sendText(response, 500, "text/plain", "internal error\n");
+      else response.destroy();
     }
+  }
+
+  function refuse(socket: Duplex, status: number, reason: ServerRejectionReason, detail: string): void {
+    rejections.count(reason, "upgrade");
+    // Debug, not info: under a flood one line per refusal would itself fill the disk. /metrics counts them.
+    logger.debug({ status, reason, detail }, "connection refused");
+    refuseUpgrade(socket, status, detail);
   }
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on("error", (error) => logger.debug({ err: String(error) }, "upgrade socket error"));
     if (closing) return refuseUpgrade(socket, 503, "server shutting down");
     const { docId, token } = readUpgradeTarget(request);
-    if (!docId) return refuseUpgrade(socket, 400, "missing or invalid docId (^[A-Za-z0-9._:-]{1,128}$)");
+    if (!docId) return refuse(socket, 400, R.badDocId, "missing or invalid docId (^[A-Za-z0-9._:-]{1,128}$)");
     const auth = await authorize(secret, token, docId);
-    if (!auth.ok) {
-      logger.info({ docId, reason: auth.reason }, "connection refused");
-      return refuseUpgrade(socket, 401, auth.reason);
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => attach(ws, docId, auth.role));
+    if (!auth.ok) return refuse(socket, 401, auth.reason, auth.detail);
+    // The peer may have gone while the token was checked: a slot taken now would never be released.
+    if (socket.destroyed) return;
+    if (closing) return refuseUpgrade(socket, 503, "server shutting down");
+    const admitted = admission.tryAdmit(request.socket.remoteAddress);
+    if (!admitted.ok) return refuse(socket, 503, admitted.reason, `too many connections (${admitted.reason})`);
+    // Released on the raw socket's close, whichever way it ends (failed handshake included).
+    socket.once("close", admitted.release);
+    wss.handleUpgrade(request, socket, head, contained.wrap("attach", (ws: WebSocket) => attach(ws, docId, auth.role, auth.expiresAtMs)));
   }
 
-  function attach(ws: WebSocket, docId: string, role: "editor" | "viewer"): void {
+  function attach(ws: WebSocket, docId: string, role: "editor" | "viewer", expiresAtMs: number | null): void {
     const senderId = options.newClientId();
     trackLiveness(ws);
-    ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => relay.handleMessage(ws, data));
-    ws.on("close", () => relay.handleDisconnection(ws));
+    const cancelExpiry =
+      expiresAtMs === null
+        ? () => {}
+        : whenExpired(clock, expiresAtMs, contained.wrap("token-expiry", () => {
+            rejections.count(R.authExpired, "client");
+            logger.info({ senderId, docId }, "token expired: closing its socket");
+            ws.close(POLICY_VIOLATION, "token expired");
+          }));
+    ws.on("message", contained.wrap("ws-message", (data: Buffer | ArrayBuffer | Buffer[]) => relay.handleMessage(ws, data)));
+    ws.on("close", contained.wrap("ws-close", () => {
+      cancelExpiry();
+      relay.handleDisconnection(ws);
+    }));
     ws.on("error", (error) => logger.debug({ senderId, err: String(error) }, "client socket error"));
     relay.handleConnection(ws, docId, senderId, { role }).catch((error: unknown) => {
-      logger.error({ senderId, docId, err: String(error) }, "handleConnection failed");
-      ws.close(1011, "internal error");
+      contained.record("handle-connection", error);
+      ws.terminate();
     });
   }
 
   httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     upgrade(request, socket, head).catch((error: unknown) => {
-      logger.error({ err: String(error) }, "upgrade failed");
+      contained.record("upgrade", error);
       socket.destroy();
     });
   });
-  httpServer.on("clientError", (_error, socket) => socket.destroy());
+  // A failed accept (EMFILE under a connection flood) is emitted here: without a listener it would throw.
+  const onServerError = (error: Error) => contained.record("http-server", error);
+  wss.on("error", onServerError);
 
   return {
     httpServer,
+    rejections,
+    admission,
     async listen(port, host = "127.0.0.1") {
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -108,7 +161,8 @@ export function createRelayHost(options: RelayHostOptions): RelayHost {
           resolve();
         });
       });
-      stopLiveness = startLivenessChecks(wss, options.pingIntervalMs ?? 30_000);
+      httpServer.on("error", onServerError);
+      stopLiveness = startLivenessChecks(wss, options.pingIntervalMs ?? 30_000, contained);
       return httpServer.address() as AddressInfo;
     },
     address: () => (httpServer.address() as AddressInfo | null) ?? null,
@@ -139,4 +193,8 @@ async function closeStragglers(wss: WebSocketServer, graceMs: number): Promise<v
 function sendText(response: ServerResponse, status: number, contentType: string, body: string): void {
   response.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
   response.end(body);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -5,6 +5,7 @@
  */
 import type { WebSocket, WebSocketServer } from "ws";
 import { systemClock } from "../adapters/system.ts";
+import type { ContainedErrors } from "./contain.ts";
 
 const alive = new WeakMap<WebSocket, boolean>();
 
@@ -14,8 +15,8 @@ export function trackLiveness(ws: WebSocket): void {
 }
 
 /** Starts pinging every client of `wss`; returns the function that stops it. */
-export function startLivenessChecks(wss: WebSocketServer, intervalMs: number): () => void {
-  const timer = systemClock.setInterval(() => {
+export function startLivenessChecks(wss: WebSocketServer, intervalMs: number, contained: ContainedErrors): () => void {
+  const timer = systemClock.setInterval(contained.wrap("liveness", () => {
     for (const ws of wss.clients) {
       if (alive.get(ws) === false) {
         ws.terminate();
@@ -28,6 +29,6 @@ export function startLivenessChecks(wss: WebSocketServer, intervalMs: number): (
         ws.terminate();
       }
     }
-  }, intervalMs);
+  }), intervalMs);
   return () => systemClock.clearInterval(timer);
 }

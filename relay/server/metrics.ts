@@ -6,8 +6,9 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { HostedRelay } from "./hosted-relay.ts";
-
 import type { RelayStats } from "./hosted-relay.ts";
+import type { RejectionTally } from "./rejections.ts";
+import type { ContainedErrors } from "./contain.ts";
 
 type CounterField = { [K in keyof RelayStats]: RelayStats[K] extends number ? K : never }[keyof RelayStats];
 
@@ -47,11 +48,46 @@ export interface RelayMetrics {
   registry: Registry;
 }
 
-export function createRelayMetrics(relay: HostedRelay, options: { processMetrics?: boolean } = {}): RelayMetrics {
+export interface RelayMetricsOptions {
+  processMetrics?: boolean;
+  /** Refused input by reason and source: lfcc_rejected_total{reason,source}. */
+  rejections?: RejectionTally;
+  /** Errors the host contained, by callback: lfcc_server_callback_errors_total{callback}. */
+  containedErrors?: ContainedErrors;
+}
+
+export function createRelayMetrics(relay: HostedRelay, options: RelayMetricsOptions = {}): RelayMetrics {
   const registry = new Registry();
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "lfcc_process_" });
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "lfcc_" }); // prom-client names already start with process_ / nodejs_
   for (const spec of RELAY_METRICS) register(registry, spec, relay);
+  const { rejections, containedErrors } = options;
+  if (rejections) {
+    labelledCounter(registry, "lfcc_rejected_total", "Input refused, by reason and source (upgrade: HTTP before any WebSocket; client: a client socket; redis: a routed message)", ["reason", "source"], () =>
+      rejections.all().map(({ reason, source, count }) => [{ reason, source }, count]),
+    );
+  }
+  if (containedErrors) {
+    labelledCounter(registry, "lfcc_server_callback_errors_total", "Errors thrown inside a server callback, contained (logged) instead of ending the process", ["callback"], () =>
+      containedErrors.all().map(({ callback, count }) => [{ callback }, count]),
+    );
+  }
   return { registry };
+}
+
+function labelledCounter<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: L[],
+  read: () => Array<[Record<L, string>, number]>,
+): void {
+  new Counter({
+    name, help, labelNames, registers: [registry],
+    collect() {
+      this.reset();
+      for (const [labels, count] of read()) this.inc(labels, count);
+    },
+  });
 }
 
 function register(registry: Registry, spec: MetricSpec, relay: HostedRelay): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
-import { authorize, docsClaimCovers, secretKey } from "./auth.ts";
+import { authorize, docsClaimCovers, EmptySecretError, secretKey } from "./auth.ts";
 import { createRelayMetrics } from "./metrics.ts";
 import type { HostedRelay, RelayStats } from "./hosted-relay.ts";
 
@@ -23,14 +23,26 @@ describe("docs claim", () => {
 describe("authorize", () => {
   const key = secretKey(SECRET);
   it("lets everyone in as editor without a secret", async () => {
-    expect(await authorize(null, null, "d")).toEqual({ ok: true, role: "editor", userId: null });
+    expect(await authorize(null, null, "d")).toEqual({ ok: true, role: "editor", userId: null, expiresAtMs: null });
   });
-  it("reads role and sub, refuses bad roles, missing sub and foreign signatures", async () => {
-    expect(await authorize(key, await sign({ sub: "u", role: "viewer" }), "d")).toEqual({ ok: true, role: "viewer", userId: "u" });
-    expect(await authorize(key, await sign({ sub: "u", role: "admin" }), "d")).toMatchObject({ ok: false });
-    expect(await authorize(key, await sign({ role: "editor" }), "d")).toMatchObject({ ok: false, reason: "token has no sub" });
-    expect(await authorize(key, await sign({ sub: "u" }, "other"), "d")).toMatchObject({ ok: false, reason: "invalid token" });
-    expect(await authorize(key, null, "d")).toMatchObject({ ok: false, reason: "missing token" });
+  it("reads role, sub and exp; refuses missing sub and foreign signatures", async () => {
+    expect(await authorize(key, await sign({ sub: "u", role: "viewer" }), "d")).toMatchObject({ ok: true, role: "viewer", userId: "u" });
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const token = await new SignJWT({ sub: "u" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime(exp).sign(key!);
+    expect(await authorize(key, token, "d")).toEqual({ ok: true, role: "editor", userId: "u", expiresAtMs: exp * 1000 });
+    expect(await authorize(key, await sign({ role: "editor" }), "d")).toMatchObject({ ok: false, reason: "auth-invalid", detail: "token has no sub" });
+    expect(await authorize(key, await sign({ sub: "u" }, "other"), "d")).toMatchObject({ ok: false, reason: "auth-invalid" });
+    expect(await authorize(key, null, "d")).toMatchObject({ ok: false, reason: "auth-missing" });
+    expect(await authorize(key, await sign({ sub: "u", docs: ["other"] }), "d")).toMatchObject({ ok: false, reason: "doc-forbidden" });
+  });
+  it("accepts only an absent role, editor or viewer (null is no default)", async () => {
+    for (const role of [null, "admin", 3, "", ["editor"], { editor: true }, "Editor"]) {
+      expect(await authorize(key, await sign({ sub: "u", role }), "d"), JSON.stringify(role)).toMatchObject({ ok: false, reason: "role-invalid" });
+    }
+  });
+  it("refuses an empty secret instead of turning auth off", () => {
+    expect(() => secretKey("")).toThrow(EmptySecretError);
+    expect(secretKey(undefined)).toBeNull();
   });
 });
 
@@ -44,7 +56,7 @@ describe("metrics", () => {
     });
     const relay = {
       stats,
-      health: () => ({ ok: true, status: "degraded", serverId: "s", redis: { connected: false, activeSubscriptions: 12 }, connections: 5, documents: 4 }),
+      health: () => ({ ok: true, status: "degraded", serverId: "s", redis: { mode: "single", connected: false, activeSubscriptions: 12 }, connections: 5, documents: 4 }),
     } as unknown as HostedRelay;
     const { registry } = createRelayMetrics(relay, { processMetrics: false });
     const first = await registry.metrics();

@@ -29,13 +29,15 @@ export class VirtualRedisConnection implements RedisConnection {
     private readonly role: string,
     /** Told about the network connection once opened, so a dying host can reset it. */
     private readonly onConnection?: (connection: Connection) => void,
+    /** The Redis node to dial: "redis", or a cluster master "r1".."rN". */
+    private readonly target: string = REDIS_NODE,
   ) {}
 
   connect(): Promise<void> {
     if (this.state !== "new") return Promise.reject(new Error(`redis connection already ${this.state}`));
     this.state = "connecting";
     return new Promise((resolve, reject) => {
-      const endpoint = this.network.connect(this.node, REDIS_NODE, `redis-${this.role}`);
+      const endpoint = this.network.connect(this.node, this.target, `${this.target}-${this.role}`);
       this.endpoint = endpoint;
       this.onConnection?.(endpoint.connection);
       endpoint.onOpen = () => {

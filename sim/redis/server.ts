@@ -33,6 +33,8 @@ export class VirtualRedis {
   constructor(
     private readonly kernel: SimKernel,
     private readonly network: Network,
+    /** Its network node: "redis", or a cluster master "r1".."rN" (sim/redis/shards.ts). */
+    readonly node: string = REDIS_NODE,
   ) {
     this.start();
   }
@@ -47,18 +49,18 @@ export class VirtualRedis {
 
   /** Redis restart: every connection dropped, every subscription lost; back after `downMs`. */
   restart(downMs: number): void {
-    this.kernel.trace.record(REDIS_NODE, "redis.restart", { downMs });
+    this.kernel.trace.record(this.node, "redis.restart", { downMs });
     this.up = false;
-    this.network.unlisten(REDIS_NODE);
-    this.network.resetNode(REDIS_NODE, "redis restart", true);
+    this.network.unlisten(this.node);
+    this.network.resetNode(this.node, "redis restart", true);
     this.subscribers.clear();
     this.clients.clear();
-    this.kernel.after(downMs, REDIS_NODE, () => this.start());
+    this.kernel.after(downMs, this.node, () => this.start());
   }
 
   private start(): void {
     this.up = true;
-    this.network.listen(REDIS_NODE, (endpoint) => this.accept(endpoint));
+    this.network.listen(this.node, (endpoint) => this.accept(endpoint));
   }
 
   private accept(endpoint: Endpoint): void {

@@ -36,9 +36,9 @@ function applyFault(world: SimWorld, fault: Fault, context: FaultContext): void 
       if (fault.restartAfterMs !== undefined) healAt(() => world.startServer(fault.server));
       return;
     case "redisOutage":
-      return healAt(world.redisOutage());
+      return healAt(world.redisOutage(fault.shard));
     case "redisRestart":
-      return world.redisRestart();
+      return world.redisRestart(fault.shard);
     case "partition":
       return healAt(world.partition(fault.sides));
     case "disconnect":
@@ -69,9 +69,9 @@ export function describeFault(fault: Fault): string {
     case "stop":
       return `${fault.kind} ${fault.server}${fault.restartAfterMs !== undefined ? `, restart after ${fault.restartAfterMs} ms` : ""}`;
     case "redisOutage":
-      return `Redis unreachable for ${fault.forMs} ms`;
+      return `${fault.shard === undefined ? "Redis" : `Redis shard ${fault.shard}`} unreachable for ${fault.forMs} ms`;
     case "redisRestart":
-      return "Redis restarted: every subscription lost";
+      return fault.shard === undefined ? "Redis restarted: every subscription lost" : `Redis shard ${fault.shard} restarted: its subscriptions lost`;
     case "partition":
       return `partition ${fault.sides.map((side) => `[${side.join(", ")}]`).join(" | ")} for ${fault.forMs} ms`;
     case "disconnect":

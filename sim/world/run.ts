@@ -4,16 +4,17 @@
  * (workload over and every fault healed) plus the longest `within` of the expectations (default
  * 10 s) plus a margin, then runs the checkers the scenario names and builds the run record.
  */
-import { runCheckers, convergenceMs } from "../../lab/checkers/index.ts";
+import { checkRouting, runCheckers, convergenceMs } from "../../lab/checkers/index.ts";
 import type { Observations } from "../../lab/observations.ts";
 import type { RunRecord } from "../../lab/record.ts";
 import { quiescenceStartMs, type Scenario } from "../../lab/scenario/types.ts";
 import type { TraceEvent } from "../../lab/trace.ts";
+import { RoutingMonitor } from "../../lab/fuzz/routing-monitor.ts";
 import { wallNowMs } from "../kernel/host.ts";
 import { hasAttacks } from "../../lab/attack/setup.ts";
 import { scheduleFaults } from "./faults.ts";
 import { names, placeClient } from "../../lab/placement.ts";
-import type { RelayFactory } from "./relay-host.ts";
+import { productionRelay, type RelayFactory } from "./relay-host.ts";
 import { createWorld, type SimWorld } from "./world.ts";
 
 /** Time allowed after quiescence when the scenario names no `within`. */
@@ -43,16 +44,20 @@ export function runEndMs(scenario: Scenario): number {
 }
 
 /** Builds the world of a scenario without running it (tests poke at it). */
-export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { world: SimWorld; faults: ReturnType<typeof scheduleFaults> } {
+export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { world: SimWorld; faults: ReturnType<typeof scheduleFaults>; monitor: RoutingMonitor } {
+  // The routing monitor watches every relay of every run (it changes nothing the relay does).
+  const monitor = new RoutingMonitor();
   const world = createWorld({
     seed: options.seed,
     keepTrace: options.keepTrace,
     latency: scenario.network.latency,
     relay: scenario.relay,
-    relayFactory: options.relayFactory,
+    relayFactory: monitor.wrap(options.relayFactory ?? productionRelay),
     sparseReplicaSamplingUntilMs: quiescenceStartMs(scenario),
+    redisShards: scenario.topology.redisShards,
   });
   if (hasAttacks(scenario)) world.enableAttacks(scenario);
+  monitor.useTimeSource(() => world.nowMs);
   for (const server of names("s", scenario.topology.servers)) world.addServer(server);
   const startClientWorkload = (client: string) => world.startWorkload(client, scenario.workload, scenario.durationMs);
   for (let i = 0; i < scenario.topology.clients; i++) {
@@ -61,16 +66,16 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     startClientWorkload(placement.client);
   }
   const faults = scheduleFaults(world, scenario.faults, { topology: scenario.topology, startClientWorkload });
-  return { world, faults };
+  return { world, faults, monitor };
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
   const wallStartMs = wallNowMs();
-  const { world, faults } = buildScenarioWorld(scenario, options);
+  const { world, faults, monitor } = buildScenarioWorld(scenario, options);
   const endMs = runEndMs(scenario);
   await world.runUntil(endMs, progressReporter(world, endMs, options.onProgress));
-  const observations = world.observations(quiescenceStartMs(scenario));
-  const invariants = runCheckers(scenario, observations);
+  const observations = { ...world.observations(quiescenceStartMs(scenario)), monitor: monitor.report() };
+  const invariants = [...runCheckers(scenario, observations), ...routingAlways(scenario, observations)];
   const counters = world.observer.counters;
   const record: RunRecord = {
     scenario: scenario.name,
@@ -98,6 +103,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     scenarioSpec: scenario,
   };
   return { record, observations, trace: world.kernel.trace.events };
+}
+
+/**
+ * The routing MUSTs hold in every simulated run: when the scenario does not name `routing`, a
+ * violation still fails the run (and shows as a `routing` invariant, like an uncaught error);
+ * `routing: false` opts out.
+ */
+function routingAlways(scenario: Scenario, observations: Observations): RunRecord["invariants"] {
+  if (scenario.expect.routing !== undefined) return [];
+  const result = checkRouting(observations);
+  return result.passed ? [] : [result];
 }
 
 /**

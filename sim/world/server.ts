@@ -15,6 +15,7 @@ import type { SimKernel } from "../kernel/kernel.ts";
 import type { Connection, Endpoint, Network } from "../net/network.ts";
 import { VirtualRelaySocket } from "../net/websocket.ts";
 import { createSimRedisConnector } from "../redis/connection.ts";
+import { createSimClusterConnector } from "../redis/shards.ts";
 import type { ObservationLog } from "./observer.ts";
 import type { RelayFactory, SimRelay } from "./relay-host.ts";
 
@@ -34,6 +35,8 @@ export interface ServerEnv {
   observer: ObservationLog;
   relayFactory: RelayFactory;
   relayConfig: Partial<Omit<RelayConfig, "serverId">>;
+  /** Redis Cluster masters (r1..rN); absent or 1: the single "redis" node. */
+  redisShards?: number;
 }
 
 export class SimServer {
@@ -68,8 +71,12 @@ export class SimServer {
     const connections = new Set<Connection>();
     const random = kernel.stream(`relay:${this.name}:g${this.generation}`);
     const logger = kernel.logger(this.name);
-    const connector = createSimRedisConnector(network, this.name, (connection) => connections.add(connection));
-    const redisAdapter = createRedisAdapter({ connector });
+    const track = (connection: Connection) => connections.add(connection);
+    const shards = this.env.redisShards ?? 1;
+    const redisAdapter =
+      shards > 1
+        ? createRedisAdapter({ clusterConnector: createSimClusterConnector(network, this.name, shards, track) })
+        : createRedisAdapter({ connector: createSimRedisConnector(network, this.name, track) });
     const relay = this.env.relayFactory({
       ...this.env.relayConfig,
       serverId,

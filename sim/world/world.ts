@@ -10,7 +10,7 @@
  *   world.replicaDigests("d1");
  */
 import * as Y from "yjs";
-import type { Observations } from "../../lab/observations.ts";
+import type { Observations, PeerSample } from "../../lab/observations.ts";
 import type { Workload } from "../../lab/scenario/types.ts";
 import type { RelayConfig } from "../../relay/config.ts";
 import type { CrashObservation } from "../../lab/attack/observations.ts";
@@ -19,6 +19,7 @@ import { SimKernel, UNHANDLED_NODE } from "../kernel/kernel.ts";
 import { SimAttackHost } from "./attack-host.ts";
 import { Network, type LatencySettings } from "../net/network.ts";
 import { VirtualRedis, REDIS_NODE } from "../redis/server.ts";
+import { createVirtualCluster } from "../redis/shards.ts";
 import { SimClient } from "./client.ts";
 import { ObservationLog } from "./observer.ts";
 import { productionRelay, type RelayFactory } from "./relay-host.ts";
@@ -42,6 +43,10 @@ export interface WorldOptions {
   sparseReplicaSamplingUntilMs?: number;
   /** How often the time series is sampled (virtual ms). Default 500. */
   timeSeriesEveryMs?: number;
+  /** How often every connected client's peer set is sampled (virtual ms). Default 500. */
+  peerSampleEveryMs?: number;
+  /** Redis Cluster masters r1..rN instead of one "redis" node (SCENARIOS.md v1.1). Default 1. */
+  redisShards?: number;
 }
 
 /** Replica sampling period before `sparseReplicaSamplingUntilMs`. */
@@ -53,11 +58,15 @@ export const REDIS_RESTART_DOWN_MS = 100;
 export class SimWorld {
   readonly kernel: SimKernel;
   readonly network: Network;
+  /** The single Redis, or the first master of a cluster. */
   readonly redis: VirtualRedis;
+  /** Every Redis node: [redis], or the cluster masters r1..rN. */
+  readonly redisNodes: VirtualRedis[];
   readonly observer: ObservationLog;
   readonly servers = new Map<string, SimServer>();
   readonly clients = new Map<string, SimClient>();
   readonly timeSeries: TimeSeriesRecorder;
+  readonly peerSamples: PeerSample[] = [];
   private readonly relayFactory: RelayFactory;
   private readonly serverNames = new Map<string, string>();
   /** Relay processes that died of an error (noCrash): an exception escaping a relay callback ends a real process. */
@@ -68,13 +77,16 @@ export class SimWorld {
   constructor(private readonly options: WorldOptions) {
     this.kernel = new SimKernel({ seed: options.seed, keepTrace: options.keepTrace });
     this.network = new Network(this.kernel, this.kernel.stream("net"), options.latency ?? { baseMs: 2, jitterMs: 3 });
-    this.redis = new VirtualRedis(this.kernel, this.network);
+    const shards = options.redisShards ?? 1;
+    this.redisNodes = shards > 1 ? createVirtualCluster(this.kernel, this.network, shards) : [new VirtualRedis(this.kernel, this.network)];
+    this.redis = this.redisNodes[0]!;
     this.observer = new ObservationLog(() => this.kernel.nowMs);
     this.relayFactory = options.relayFactory ?? productionRelay;
     this.timeSeries = new TimeSeriesRecorder(this);
     this.kernel.onError = (node, message) => this.nodeFailed(node, message);
     this.every(options.replicaSampleEveryMs ?? 250, () => this.sampleReplicas());
     this.every(options.timeSeriesEveryMs ?? 500, () => this.timeSeries.sample(this.kernel.nowMs));
+    this.every(options.peerSampleEveryMs ?? 500, () => this.samplePeers());
   }
 
   get nowMs(): number {
@@ -83,7 +95,14 @@ export class SimWorld {
 
   addServer(name: string): SimServer {
     const server = new SimServer(
-      { kernel: this.kernel, network: this.network, observer: this.observer, relayFactory: this.relayFactory, relayConfig: this.options.relay ?? {} },
+      {
+        kernel: this.kernel,
+        network: this.network,
+        observer: this.observer,
+        relayFactory: this.relayFactory,
+        relayConfig: this.options.relay ?? {},
+        redisShards: this.options.redisShards,
+      },
       name,
     );
     this.servers.set(name, server);
@@ -147,24 +166,25 @@ export class SimWorld {
     this.serverNames.set(serverId, server);
   }
 
-  /** Redis unreachable from every server; returns the heal. */
-  redisOutage(): () => void {
-    this.fault("redisOutage", {});
-    this.network.isolate(REDIS_NODE);
+  /** Redis (or one cluster master, `shard`) unreachable from every server; returns the heal. */
+  redisOutage(shard?: string): () => void {
+    this.fault("redisOutage", shard === undefined ? {} : { shard });
+    const nodes = this.redisTargets(shard).map((redis) => redis.node);
+    for (const node of nodes) this.network.isolate(node);
     return () => {
-      this.fault("redisOutage.heal", {});
-      this.network.reconnectNode(REDIS_NODE);
+      this.fault("redisOutage.heal", shard === undefined ? {} : { shard });
+      for (const node of nodes) this.network.reconnectNode(node);
     };
   }
 
-  redisRestart(): void {
-    this.fault("redisRestart", {});
-    this.redis.restart(REDIS_RESTART_DOWN_MS);
+  redisRestart(shard?: string): void {
+    this.fault("redisRestart", shard === undefined ? {} : { shard });
+    for (const redis of this.redisTargets(shard)) redis.restart(REDIS_RESTART_DOWN_MS);
   }
 
   partition(sides: string[][]): () => void {
     this.fault("partition", { sides });
-    const id = this.network.partition(sides);
+    const id = this.network.partition(sides.map((side) => side.flatMap((node) => this.expandRedis(node))));
     return () => {
       this.fault("partition.heal", { sides });
       this.network.healPartition(id);
@@ -182,11 +202,24 @@ export class SimWorld {
 
   latency(a: string, b: string, addMs: number, jitterMs: number): () => void {
     this.fault("latency", { a, b, addMs, jitterMs });
-    const id = this.network.addLatency(a, b, addMs, jitterMs);
+    const ids = this.expandRedis(a).flatMap((from) => this.expandRedis(b).map((to) => this.network.addLatency(from, to, addMs, jitterMs)));
     return () => {
       this.fault("latency.heal", { a, b });
-      this.network.removeLatency(id);
+      for (const id of ids) this.network.removeLatency(id);
     };
+  }
+
+  /** The Redis nodes a fault names: one master by name, or all of Redis. */
+  private redisTargets(shard: string | undefined): VirtualRedis[] {
+    if (shard === undefined) return this.redisNodes;
+    const target = this.redisNodes.find((redis) => redis.node === shard);
+    if (!target) throw new Error(`unknown Redis shard ${shard} (nodes: ${this.redisNodes.map((r) => r.node).join(", ")})`);
+    return [target];
+  }
+
+  /** "redis" names every master of a cluster (SCENARIOS.md v1.1); other names stay. */
+  private expandRedis(node: string): string[] {
+    return node === REDIS_NODE ? this.redisNodes.map((redis) => redis.node) : [node];
   }
 
   slowClient(client: string): () => void {
@@ -252,6 +285,7 @@ export class SimWorld {
       sessions: this.observer.sessions,
       leaves: this.observer.leaves,
       peersSeen: this.observer.peersSeen,
+      peerSamples: this.peerSamples,
       queueSamples: this.observer.queueSamples,
       replicaSamples: this.observer.replicaSamples,
       crashes: this.crashes,
@@ -289,6 +323,16 @@ export class SimWorld {
     if (now < (this.options.sparseReplicaSamplingUntilMs ?? 0) && now % SPARSE_SAMPLE_EVERY_MS !== 0) return;
     for (const docId of this.docIds()) {
       this.observer.replicaSamples.push({ tMs: this.kernel.nowMs, docId, digests: this.replicaDigests(docId) });
+    }
+  }
+
+  /** Presence completeness is judged on these: who each connected client counts as present. */
+  private samplePeers(): void {
+    const tMs = this.kernel.nowMs;
+    for (const client of this.clients.values()) {
+      const senderId = client.provider.senderId;
+      if (!client.isConnected || client.left || senderId === null) continue;
+      this.peerSamples.push({ tMs, client: client.name, docId: client.docId, senderId, peers: [...client.provider.peers] });
     }
   }
 

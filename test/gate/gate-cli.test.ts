@@ -76,7 +76,7 @@ describe("lfcc gate when one scenario's invariant fails", () => {
 
 describe("lfcc gate: bad usage exits 2 with one line, before anything runs", () => {
   it.each([
-    [["--seeds", "0"], /--seeds expects an integer of at least 1/],
+    [["--seeds", "0"], /--seeds 0: a count must be at least 1/],
     [["--fuzz-runs", "-1"], /--fuzz-runs expects an integer of at least 0/],
     [["--fuzz-shrink-time", "soon"], /--fuzz-shrink-time/],
     [["--bogus"], /unknown option '--bogus'/],

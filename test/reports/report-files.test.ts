@@ -86,7 +86,7 @@ describe("reading a results directory", () => {
     await writeFile(join(dir, "runs", "a.json"), "{ not json");
     await expect(loadRunRecords(dir)).rejects.toThrow(/runs\/a\.json: not valid JSON/);
     await writeFile(join(dir, "runs", "a.json"), JSON.stringify({ ...runRecord({ scenario: "x", seed: 1, mode: "sim" }), seed: "one" }));
-    await expect(loadRunRecords(dir)).rejects.toThrow(/runs\/a\.json: seed: /);
+    await expect(loadRunRecords(dir)).rejects.toThrow(/runs\/a\.json: not a run record: field "seed" should be a number, found string "one"/);
   });
 });
 

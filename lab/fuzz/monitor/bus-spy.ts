@@ -1,0 +1,61 @@
+/**
+ * Watches one relay's message bus in place (its methods are wrapped on the instance, so the relay
+ * and the simulator keep one object): what the relay takes off Redis (cross-server traffic, counted
+ * before de-duplication, so an echo storm shows even when the receivers drop the copies), what
+ * the bus reports (drops, the link coming back), and its outage queue (QueueSpy).
+ */
+import type { BusEvent, BusOptions, MessageBus } from "../../../relay/bus/message-bus.ts";
+import { BoundedOutageQueue } from "../../../relay/bus/outage-queue.ts";
+import { QueueSpy } from "./queue-spy.ts";
+
+export interface BusSpyReport {
+  crossServer(bytes: number, updates: number, updateBytes: number): void;
+  queueViolation(detail: string): void;
+  queueDropped(model: number, reported: number): void;
+  /** The link came (back) up: every attached client must get a RESYNC for it. */
+  linkUp(): void;
+}
+
+export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport): void {
+  const configure = bus.configure.bind(bus);
+  bus.configure = (options: Partial<BusOptions>) =>
+    configure({
+      ...options,
+      createQueue: (limits) => new QueueSpy(options.createQueue?.(limits) ?? new BoundedOutageQueue(limits), {
+        violation: (detail) => report.queueViolation(detail),
+        dropped: (model, reported) => report.queueDropped(model, reported),
+      }),
+    });
+  const onMessage = bus.onMessage.bind(bus);
+  bus.onMessage = (handler) =>
+    onMessage((channel, message) => {
+      countRouted(message, serverId, report);
+      handler(channel, message);
+    });
+  const onEvent = bus.onEvent.bind(bus);
+  bus.onEvent = (handler) =>
+    onEvent((event: BusEvent) => {
+      handler(event);
+      if (event.type === "bus-status" && event.connected) report.linkUp();
+    });
+}
+
+/** Redis echoes a relay's own publishes back to it; those are not cross-server traffic. */
+function countRouted(text: string, serverId: string, report: BusSpyReport): void {
+  let message: { type?: unknown; sourceServerId?: unknown; payload?: { update?: unknown; messages?: unknown } };
+  try {
+    message = JSON.parse(text) as typeof message;
+  } catch {
+    return report.crossServer(text.length, 0, 0);
+  }
+  if (message.sourceServerId === serverId) return;
+  const members = message.type === "BATCH" && Array.isArray(message.payload?.messages) ? (message.payload.messages as (typeof message)[]) : [message];
+  let updates = 0;
+  let updateBytes = 0;
+  for (const member of members) {
+    if (member?.type !== "CRDT_UPDATE") continue;
+    updates++;
+    updateBytes += String(member.payload?.update ?? "").length;
+  }
+  report.crossServer(text.length, updates, updateBytes);
+}
