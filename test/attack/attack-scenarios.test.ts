@@ -15,7 +15,7 @@ const DIR = join(import.meta.dirname, "..", "..", "scenarios", "attacks");
 
 const EXPECTED: Array<[file: string, weakness: string, violated: string[]]> = [
   ["poisoned-hot-doc.yaml", "undecodable updates forwarded; SYNC_STEP1 answers broadcast", ["noInjection", "amplification"]],
-  ["replay-after-crash.yaml", "no freshness check: a replay past the dedup window is delivered", ["noInjection"]],
+  ["replay-after-crash.yaml", "no freshness check: a replay past the dedup window is delivered (the routing monitor sees the duplicates too)", ["noInjection", "routing"]],
   ["viewer-storm-redis-outage.yaml", "SYNC_STEP1 answers broadcast; oversize frames not charged", ["amplification", "attackersThrottled"]],
 ];
 
