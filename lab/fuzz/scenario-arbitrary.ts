@@ -10,7 +10,7 @@
  */
 import fc from "fast-check";
 import type { Expectations, FaultKind, Scenario } from "../scenario/types.ts";
-import { ALL_FAULT_KINDS, compileFaults, rawFaultArbitrary } from "./faults.ts";
+import { ALL_FAULT_KINDS, compileFaults, FUZZ_ATTACKS_BY_DEFAULT, rawFaultArbitrary } from "./faults.ts";
 import { relayKnobsArbitrary } from "./knobs.ts";
 import { attackersArbitrary, attackRelayArbitrary, attackRelayOverrides, compileAttackers } from "./attackers.ts";
 
@@ -32,7 +32,7 @@ export interface ScenarioArbitraryOptions {
   maxEditsPerSecond?: number;
   /** Randomize relay config knobs. Default true. */
   randomizeRelay?: boolean;
-  /** Most attackers in one run (swarm: half the runs have none). Default 3; 0 = no attackers. */
+  /** Most attackers in one run (swarm: half the runs have none). 0 = no attackers. Default 3 when FUZZ_ATTACKS_BY_DEFAULT, else 0. */
   maxAttackers?: number;
   /** Most Redis Cluster masters (topology.redisShards, shrinking toward 1 = one Redis). Default 3. */
   maxRedisShards?: number;
@@ -85,7 +85,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       latency: fc.record({ baseMs: fc.integer({ min: 1, max: 20 }), jitterMs: fc.integer({ min: 0, max: 10 }) }),
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
-      attackers: attackersArbitrary(options.maxAttackers ?? 3),
+      attackers: attackersArbitrary(options.maxAttackers ?? (FUZZ_ATTACKS_BY_DEFAULT ? 3 : 0)),
       attackRelay: attackRelayArbitrary(),
     })
     .map((raw): Scenario => {
