@@ -166,6 +166,8 @@ export interface RateLimitObservation {
   unfair: number;
   firstUnfairMs: number | null;
   firstOverBudgetMs: number | null;
+  /** RESYNC frames this connection received (each starts a state-vector exchange with every peer). */
+  resyncs: number;
 }
 
 export interface AccountingObservation {

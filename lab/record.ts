@@ -3,6 +3,7 @@
  * print it (one line each), `lfcc report` reads directories of them, failure files embed its
  * scenario. Field names and meanings follow shared/CLI.md exactly; extra fields are additive.
  */
+import type { PresenceTimeline } from "./presence.ts";
 import type { Scenario } from "./scenario/types.ts";
 
 export interface InvariantResult {
@@ -23,6 +24,8 @@ export interface RunMetrics {
   reconnects: number;
   /** Time from quiescence (last heal / end of workload) to identical replicas; null if never. */
   convergenceMs: number | null;
+  /** Extra (additive): quantiles of every delivery's latency over the whole run, ms. */
+  deliveryLatencyMs?: { p50: number; p90: number; p99: number; max: number };
 }
 
 /** A fault as applied, with real or virtual times (ms since run start). */
@@ -50,8 +53,12 @@ export interface TimeSeries {
   /** Cumulative reconnects and snapshot fallbacks, aligned with tMs. */
   reconnects: number[];
   snapshotFallbacks: number[];
-  /** Delivery latency (edit made -> applied at a replica) quantiles per sample window, ms. */
-  deliveryLatencyMs: { p50: number[]; p90: number[]; p99: number[]; max: number[] };
+  /**
+   * Delivery latency (edit made -> applied at a replica) quantiles per sample window, ms; `count`
+   * (optional, newer records) is the deliveries in each window: where it is 0 the quantiles are 0
+   * only because nothing was delivered, and reports draw a gap.
+   */
+  deliveryLatencyMs: { p50: number[]; p90: number[]; p99: number[]; max: number[]; count?: number[] };
 }
 
 export interface RunRecord {
@@ -69,6 +76,8 @@ export interface RunRecord {
   /** Extras (additive to CLI.md): */
   faults?: AppliedFault[];
   timeSeries?: TimeSeries;
+  /** Who each client believed present, over time (lab/presence.ts), for the report's presence chart. */
+  presence?: PresenceTimeline;
   /** The full scenario that ran (so a report can build the replay command and failure files). */
   scenarioSpec?: Scenario;
   /** Shell command that reproduces this run. */

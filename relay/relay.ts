@@ -23,6 +23,8 @@ import type { BusTopology, MessageBus } from "./bus/message-bus.ts";
 import type { OutageQueue, QueueLimits } from "./bus/outage-queue.ts";
 import { resolveRelayConfig, type RelayConfig } from "./config.ts";
 import { BusInbox } from "./core/bus-inbox.ts";
+import { ServerLiveness } from "./core/liveness.ts";
+import { BEAT_CHANNEL } from "./bus/routed.ts";
 import { ClientInbox } from "./core/client-inbox.ts";
 import type { ClientConnection } from "./core/client-connection.ts";
 import { DocMembership } from "./core/doc-membership.ts";
@@ -94,6 +96,7 @@ export class StatelessCollabRelay {
   private readonly snapshots: SnapshotBroker<ClientConnection>;
   private readonly clientInbox: ClientInbox;
   private readonly busInbox: BusInbox;
+  private readonly liveness: ServerLiveness;
   private readonly onEvent: (event: RelayEvent) => void;
   private readonly createOutageQueue?: (limits: QueueLimits) => OutageQueue;
   private heartbeatTimer: TimerHandle | undefined;
@@ -118,7 +121,8 @@ export class StatelessCollabRelay {
     this.clientInbox = new ClientInbox(this.ctx, this.outbound, this.publisher, this.snapshots, (conn, reason) =>
       this.membership.detach(conn, reason),
     );
-    this.busInbox = new BusInbox(this.ctx, this.outbound, this.publisher, this.snapshots);
+    this.liveness = new ServerLiveness(this.ctx, this.publisher);
+    this.busInbox = new BusInbox(this.ctx, this.outbound, this.publisher, this.snapshots, this.liveness);
   }
 
   /** Connects the bus in the background: clients are served at once, Redis or not. */
@@ -178,7 +182,7 @@ export class StatelessCollabRelay {
     this.connections.clear();
     this.docs.clear();
     const channelsToDrop = this.membership.dropAllSubscriptions();
-    await Promise.all([...channelsToDrop, channels.server(this.serverId)].map((channel) => this.bus.unsubscribe(channel)));
+    await Promise.all([...channelsToDrop, channels.server(this.serverId), BEAT_CHANNEL].map((channel) => this.bus.unsubscribe(channel)));
     await this.bus.disconnect();
   }
 
@@ -238,6 +242,7 @@ export class StatelessCollabRelay {
   protected expireStalePresence(): void {
     for (const change of this.remotePresence.expire(this.clock.now(), this.config.presenceTimeoutMs)) {
       this.busInbox.announcePresence(change, "server-timeout");
+      this.liveness.noteExpired(change);
       this.emit({ type: "presence-expired", docId: change.docId, senderIds: change.left });
     }
   }
@@ -255,15 +260,17 @@ export class StatelessCollabRelay {
       reconnectMaxMs: this.config.redisReconnectMaxMs,
       createQueue: this.createOutageQueue,
     });
-    this.bus.onMessage((channel, message) => this.busInbox.onBusMessage(channel, message));
+    this.bus.onMessage((channel, message, link) => this.busInbox.onBusMessage(channel, message, link));
     this.bus.onEvent((event) => this.busInbox.onBusEvent(event));
     this.heartbeatTimer = this.clock.setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
     void this.bus.subscribe(channels.server(this.serverId));
+    void this.liveness.subscribe();
     void this.bus.connect();
   }
 
   private heartbeat(): void {
-    for (const docId of this.docs.keys()) if (this.bus.isConnected(channels.presence(docId))) this.publisher.publishRoster(docId, false);
+    // One beat, not a roster per document: idle Redis traffic does not grow with the documents held.
+    this.liveness.beat();
     // Expiry runs even while our own Redis link is down. A remote client we have not heard of for
     // presenceTimeoutMs is unreachable from here whatever the cause, and only this keeps the ghost
     // bound (PROTOCOL.md section 5: LEAVE within 15 s) when a peer departs during our outage: the

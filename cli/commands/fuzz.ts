@@ -97,7 +97,11 @@ export async function runFuzzCommand(options: FuzzCommandOptions, io: FuzzComman
     seed: settings.seed,
     runs: settings.runs,
     timeLimitMs: settings.timeLimitMs,
-    shrinkTimeLimitMs: settings.shrinkTimeLimitMs,
+    // With --time, shrinking counts inside it: it gets what exploration left (and at most --shrink-time).
+    shrinkTimeLimitMs:
+      settings.timeLimitMs === undefined
+        ? settings.shrinkTimeLimitMs
+        : () => Math.min(settings.shrinkTimeLimitMs, settings.timeLimitMs! - (io.nowMs() - startedMs)),
     run: io.runScenario,
     concurrency: io.concurrency,
     nowMs: io.nowMs,

@@ -37,8 +37,11 @@ export interface FuzzOptions {
   runs: number;
   /** Exploration budget (wall ms); unlimited when absent. */
   timeLimitMs?: number;
-  /** Shrinking budget (wall ms); unlimited when absent. */
-  shrinkTimeLimitMs?: number;
+  /**
+   * Shrinking budget (wall ms); unlimited when absent. A function is asked when shrinking starts
+   * (`lfcc fuzz --time T` passes what is left of T, so shrinking counts inside T).
+   */
+  shrinkTimeLimitMs?: number | (() => number);
   /** What to explore. Default `scenarioArbitrary()`. */
   arbitrary?: fc.Arbitrary<Scenario>;
   run: ScenarioRunner;
@@ -112,7 +115,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     seed: options.seed,
     path: String(explored.failure.index),
     numRuns: 1,
-    ...timeLimit(options.shrinkTimeLimitMs),
+    ...timeLimit(typeof options.shrinkTimeLimitMs === "function" ? Math.max(1, options.shrinkTimeLimitMs()) : options.shrinkTimeLimitMs),
   });
   const minimal = lastFailure;
   return {

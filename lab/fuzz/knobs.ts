@@ -28,7 +28,12 @@ interface RawKnobs {
   redisReconnectBaseMs?: number;
   redisReconnectSpreadMs?: number;
   maxBufferedKiB?: number;
+  clusterSecret?: boolean;
+  tightRateLimit?: { perSecond: number; burst: number };
 }
+
+/** The secret runs with a cluster secret share (any non-empty string signs and checks the same way). */
+export const FUZZ_CLUSTER_SECRET = "lfcc-fuzz-secret";
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 
@@ -47,6 +52,11 @@ function rawKnobsArbitrary(): fc.Arbitrary<RawKnobs> {
     redisReconnectSpreadMs: optional(fc.integer({ min: 0, max: 3_500 })),
     // Small buffers make slow clients get closed (4008) and reconnect.
     maxBufferedKiB: optional(fc.integer({ min: 16, max: 8 * KIB })),
+    // Signing is otherwise never exercised: some runs sign and check every routed message.
+    clusterSecret: optional(fc.constant(true)),
+    // A budget below what the workload sends (edits, presence, sync answers): those clients go over
+    // it and must be limited; rateLimitFair judges both directions against an ideal bucket.
+    tightRateLimit: optional(fc.record({ perSecond: fc.integer({ min: 20, max: 50 }), burst: fc.integer({ min: 20, max: 60 }) })),
   });
 }
 
@@ -66,6 +76,9 @@ function toOverrides(raw: RawKnobs): RelayOverrides {
     heartbeatIntervalMs: raw.heartbeatIntervalMs,
     maxBufferedBytes: raw.maxBufferedKiB === undefined ? undefined : raw.maxBufferedKiB * KIB,
     redisReconnectBaseMs: raw.redisReconnectBaseMs,
+    clusterSecret: raw.clusterSecret ? FUZZ_CLUSTER_SECRET : undefined,
+    rateLimitMessagesPerSecond: raw.tightRateLimit?.perSecond,
+    rateLimitBurstMessages: raw.tightRateLimit?.burst,
   };
   if (raw.presenceTimeoutHeartbeats !== undefined) {
     const heartbeatMs = raw.heartbeatIntervalMs ?? DEFAULT_RELAY_CONFIG.heartbeatIntervalMs;

@@ -83,13 +83,14 @@ export class RoutingMonitor {
       const server = options.serverId ?? "relay";
       const spies = new Map<RelaySocket, SocketSpy>();
       if (options.redisAdapter) spyOnBus(options.redisAdapter, server, this.busReport(server, spies));
-      return this.watch(factory(options), limitsOf(options), spies);
+      const relayNowMs = clock ? () => clock.now() : () => this.nowMs();
+      return this.watch(factory(options), limitsOf(options), spies, relayNowMs);
     };
   }
 
   /** Everything observed so far (the run calls it once at the end). */
   report(): MonitorObservations {
-    const rateLimit = this.allSpies.map((spy) => ({ senderId: spy.senderId, docId: spy.docId, ...spy.rate }));
+    const rateLimit = this.allSpies.map((spy) => ({ senderId: spy.senderId, docId: spy.docId, ...spy.rate, resyncs: spy.resyncTimesMs.length }));
     const missedResyncs = this.owedResyncs
       .filter(({ tMs, spy }) => !spy.resyncTimesMs.some((t) => t >= tMs && t <= tMs + RESYNC_DEADLINE_MS) && !(spy.closedMs !== null && spy.closedMs <= tMs + RESYNC_DEADLINE_MS))
       .map(({ tMs, server, spy }) => ({ tMs, server, senderId: spy.senderId, docId: spy.docId }));
@@ -102,11 +103,11 @@ export class RoutingMonitor {
     };
   }
 
-  private watch<R extends MonitoredRelay>(relay: R, limits: RateLimitSettings, spies: Map<RelaySocket, SocketSpy>): R {
+  private watch<R extends MonitoredRelay>(relay: R, limits: RateLimitSettings, spies: Map<RelaySocket, SocketSpy>, relayNowMs: () => number): R {
     const spyOf = (socket: RelaySocket) => spies.get(socket) ?? socket;
     return Object.assign(Object.create(relay) as R, {
       handleConnection: (socket: RelaySocket, docId: string, senderId: string, ctx?: { role?: "editor" | "viewer" }) => {
-        const spy = new SocketSpy(socket, docId, senderId, limits, this.context());
+        const spy = new SocketSpy(socket, docId, senderId, limits, { ...this.context(), relayNowMs });
         spies.set(socket, spy);
         this.allSpies.push(spy);
         return ctx ? relay.handleConnection(spy, docId, senderId, ctx) : relay.handleConnection(spy, docId, senderId);
@@ -147,14 +148,17 @@ export class RoutingMonitor {
         this.accounting.modelDropped += model;
         this.accounting.reportedDropped += reported;
       },
-      linkUp: () => {
+      linkUp: (scope: ((channel: string) => boolean) | undefined) => {
         const tMs = this.nowMs();
-        for (const spy of spies.values()) if (spy.welcomed && spy.closedMs === null) this.owedResyncs.push({ tMs, server, spy });
+        for (const spy of spies.values()) {
+          const inScope = !scope || scope(`lfcc:doc:${spy.docId}`);
+          if (inScope && spy.welcomed && spy.closedMs === null) this.owedResyncs.push({ tMs, server, spy });
+        }
       },
     };
   }
 
-  private context(): SpyContext {
+  private context(): Omit<SpyContext, "relayNowMs"> {
     return {
       nowMs: () => this.nowMs(),
       violation: (violation) => {

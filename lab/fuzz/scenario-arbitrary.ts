@@ -11,6 +11,7 @@
 import fc from "fast-check";
 import type { Expectations, FaultKind, Scenario } from "../scenario/types.ts";
 import { ALL_FAULT_KINDS, compileFaults, FUZZ_ATTACKS_BY_DEFAULT, rawFaultArbitrary } from "./faults.ts";
+import { applyBoundaryTiming, boundaryTimingArbitrary } from "./boundary-timing.ts";
 import { relayKnobsArbitrary } from "./knobs.ts";
 import { attackersArbitrary, attackRelayArbitrary, attackRelayOverrides, compileAttackers } from "./attackers.ts";
 
@@ -53,7 +54,7 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   amplification: { max: 3 },
   attackersThrottled: true,
   presenceComplete: { withinMs: 10_000 },
-  efficiency: { factor: 3 },
+  efficiency: { factor: 2.5 },
   snapshots: true,
   rateLimitFair: true,
   routing: true,
@@ -85,12 +86,13 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       latency: fc.record({ baseMs: fc.integer({ min: 1, max: 20 }), jitterMs: fc.integer({ min: 0, max: 10 }) }),
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
+      boundary: boundaryTimingArbitrary(),
       attackers: attackersArbitrary(options.maxAttackers ?? (FUZZ_ATTACKS_BY_DEFAULT ? 3 : 0)),
       attackRelay: attackRelayArbitrary(),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
-      const faults = compileFaults(raw.faults, raw.topology, durationMs);
+      const faults = applyBoundaryTiming(compileFaults(raw.faults, raw.topology, durationMs), raw.relay, raw.boundary);
       const attackers = compileAttackers(raw.attackers, raw.topology, durationMs);
       const attacked = attackers.length > 0 || faults.some((f) => f.kind === "redisInject");
       return {

@@ -12,9 +12,22 @@ import { hasValidSignature, signMessage } from "./signing.ts";
 export const RoutedType = {
   /** Several routed messages of one channel in one publish: `payload.messages: RoutedMessage[]`. */
   BATCH: "BATCH",
-  /** A server's clients of one doc, published every heartbeat: `payload.clients: string[]`. */
+  /**
+   * A server's clients of one doc: `payload.clients: string[]`, with `reply: true` asking every
+   * other holder of the doc for theirs. Sent when a server starts holding a doc, after its Redis
+   * link (or a shard) comes back, and when a peer's beats show it may have missed presence.
+   */
   ROSTER: "ROSTER",
+  /**
+   * A server's liveness beat on BEAT_CHANNEL every heartbeat: `payload.seq` counts up by one. One
+   * publish per server (per shard on a cluster) whatever the number of documents: receivers keep
+   * that server's remote clients alive with it, and a gap in `seq` asks for rosters again.
+   */
+  BEAT: "BEAT",
 } as const;
+
+/** Every server subscribes and beats here (relay/core/liveness.ts). */
+export const BEAT_CHANNEL = "lfcc:beat";
 
 const ROUTED_TYPES: ReadonlySet<string> = new Set([
   MessageType.CRDT_UPDATE,
@@ -27,6 +40,7 @@ const ROUTED_TYPES: ReadonlySet<string> = new Set([
   MessageType.SNAPSHOT_RESPONSE,
   RoutedType.ROSTER,
   RoutedType.BATCH,
+  RoutedType.BEAT,
 ]);
 
 const MAX_BATCH_MESSAGES = 10_000;
@@ -61,6 +75,8 @@ export function decodeRouted(
 export function channelMatches(channel: string, message: RoutedMessage): boolean {
   // A server channel only carries answers to that server's snapshot requests.
   if (channel.startsWith("lfcc:server:")) return message.type === MessageType.SNAPSHOT_RESPONSE;
+  // Beats come on their own channel only (a doc named like it cannot carry them).
+  if (channel === BEAT_CHANNEL || message.type === RoutedType.BEAT) return channel === BEAT_CHANNEL && message.type === RoutedType.BEAT;
   return channel === `lfcc:doc:${message.docId}` || channel === `lfcc:presence:${message.docId}`;
 }
 
@@ -73,6 +89,7 @@ function isValidRouted(value: unknown, allowBatch: boolean): value is RoutedMess
   if (typeof ts !== "number" || !Number.isFinite(ts) || !isPlainObject(payload)) return false;
   if (type === RoutedType.BATCH) return allowBatch && isValidBatch(payload, docId, sourceServerId);
   if (type === RoutedType.ROSTER) return Array.isArray(payload.clients) && payload.clients.every((c) => typeof c === "string");
+  if (type === RoutedType.BEAT) return Number.isSafeInteger(payload.seq) && (payload.seq as number) >= 0;
   return PAYLOAD_CHECKS[type]!(payload) === null;
 }
 

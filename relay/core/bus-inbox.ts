@@ -12,6 +12,7 @@ import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
 import type { PresenceChange } from "./remote-presence.ts";
 import type { SnapshotBroker } from "./snapshot-broker.ts";
+import type { ServerLiveness } from "./liveness.ts";
 
 export class BusInbox {
   constructor(
@@ -19,15 +20,18 @@ export class BusInbox {
     private readonly outbound: Outbound,
     private readonly publisher: Publisher,
     private readonly snapshots: SnapshotBroker<ClientConnection>,
+    private readonly liveness?: ServerLiveness,
   ) {}
 
-  onBusMessage(channel: string, text: string): void {
+  onBusMessage(channel: string, text: string, link = ""): void {
     const { ctx } = this;
     try {
       const decoded = decodeRouted(text, { ownServerId: ctx.serverId, clusterSecret: ctx.config.clusterSecret });
       if (!decoded.ok) return this.countRejected(decoded.reason);
       const message = decoded.message;
       if (!channelMatches(channel, message)) return this.countRejected("malformed");
+      // Before de-duplication: a cluster delivers one copy of a beat per shard, each meaning "alive here".
+      if (message.type === RoutedType.BEAT) return this.liveness?.onBeat(message, link);
       if (message.type !== RoutedType.BATCH) return this.handleRouted(message);
       for (const inner of message.payload.messages as RoutedMessage[]) this.handleRouted(inner);
     } catch (error) {

@@ -5,10 +5,10 @@
  */
 import type { FaultKind } from "../../lab/scenario/types.ts";
 import type { ScenarioArbitraryOptions } from "../../lab/fuzz/scenario-arbitrary.ts";
-import type { PlantedBug } from "./planted-relays.ts";
+import type { AnyPlantedBug } from "./planted-runner.ts";
 
 export interface PlantedBudget {
-  bug: PlantedBug;
+  bug: AnyPlantedBug;
   /** The invariant(s) any of which must be reported. */
   expectViolated: string[];
   seed: number;
@@ -35,4 +35,9 @@ export const PLANTED_BUDGETS: PlantedBudget[] = [
     maxShrunk: { servers: 1, clients: 2, docs: 1, faults: 0, durationMs: 5_000 } },
   { bug: "dedupRemoved", expectViolated: ["routing"], seed: 1, runs: 60, arbitrary: small(["partition"], { maxEditsPerSecond: 8, maxClients: 8, maxFaults: 6 }),
     maxShrunk: { servers: 2, clients: 4, docs: 1, faults: 2, durationMs: 8_000 } },
+  // The second catalog (planted-catalog.ts): a cheap CI subset; test/fuzz/measure-catalog.mts measures all twelve.
+  { bug: "snapshotWrongRequestId", expectViolated: ["snapshots", "routing"], seed: 1, runs: 10, arbitrary: small([], { minDurationMs: 5_000 }),
+    maxShrunk: { servers: 3, clients: 6, docs: 2, faults: 0, durationMs: 10_000 } },
+  { bug: "remoteUpdatesResent", expectViolated: ["efficiency"], seed: 2, runs: 20, arbitrary: small([], { maxEditsPerSecond: 5, minDurationMs: 8_000 }),
+    maxShrunk: { servers: 3, clients: 6, docs: 2, faults: 0, durationMs: 10_000 } },
 ];

@@ -1,22 +1,33 @@
 /**
- * Runs a scenario in the simulator with a chosen relay (production or a planted-bug variant) and
- * the routing oracle attached; the oracle's verdict joins the record as a `routing` invariant.
+ * Runs a scenario in the simulator with a chosen relay: production, a planted-bug variant of the
+ * first catalog (planted-relays.ts) or of the second (planted-catalog.ts, which may patch a
+ * prototype for the duration of the run). The routing monitor runs inside runScenario, as in
+ * every sim run; a routing violation always fails the record.
  */
-import { RoutingMonitor } from "../../lab/fuzz/routing-monitor.ts";
 import type { ScenarioRunner } from "../../lab/fuzz/explore.ts";
 import { productionRelay, runScenario, type RelayFactory } from "../../sim/index.ts";
+import { PLANTED_CATALOG, type CatalogBug, type PlantedDefinition } from "./planted-catalog.ts";
 import { PLANTED_BUGS, type PlantedBug } from "./planted-relays.ts";
 
-export function relayRunner(bug: PlantedBug | "production"): ScenarioRunner {
-  const factory: RelayFactory = bug === "production" ? productionRelay : (PLANTED_BUGS[bug] as RelayFactory);
-  return async (scenario) => {
-    const monitor = new RoutingMonitor();
-    const { record } = await runScenario(scenario, { seed: scenario.seed, relayFactory: monitor.wrap(factory) });
-    const routing = {
-      name: "routing",
-      passed: monitor.violations.length === 0,
-      detail: monitor.violations.length === 0 ? "no self-echo, no unrequested snapshot, no duplicate" : monitor.violations.slice(0, 3).map((v) => v.detail).join("; "),
-    };
-    return { ...record, passed: record.passed && routing.passed, invariants: [...record.invariants, routing] };
-  };
+export type AnyPlantedBug = PlantedBug | CatalogBug;
+
+export function plantedDefinition(bug: AnyPlantedBug | "production"): PlantedDefinition {
+  if (bug === "production") return {};
+  if (bug in PLANTED_BUGS) return { factory: PLANTED_BUGS[bug as PlantedBug] };
+  return PLANTED_CATALOG[bug as CatalogBug];
+}
+
+/** Runs `body` with the bug's patch applied (and undone afterwards, whatever happens). */
+export async function withPlanted<T>(bug: AnyPlantedBug | "production", body: (factory: RelayFactory) => Promise<T>): Promise<T> {
+  const definition = plantedDefinition(bug);
+  const undo = definition.patch?.();
+  try {
+    return await body((definition.factory as RelayFactory | undefined) ?? productionRelay);
+  } finally {
+    undo?.();
+  }
+}
+
+export function relayRunner(bug: AnyPlantedBug | "production"): ScenarioRunner {
+  return (scenario) => withPlanted(bug, async (relayFactory) => (await runScenario(scenario, { seed: scenario.seed, relayFactory })).record);
 }

@@ -12,8 +12,8 @@ export interface BusSpyReport {
   crossServer(bytes: number, updates: number, updateBytes: number): void;
   queueViolation(detail: string): void;
   queueDropped(model: number, reported: number): void;
-  /** The link came (back) up: every attached client must get a RESYNC for it. */
-  linkUp(): void;
+  /** The link came (back) up: every attached client of a doc in scope must get a RESYNC for it. */
+  linkUp(scope: ((channel: string) => boolean) | undefined): void;
 }
 
 export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport): void {
@@ -27,16 +27,18 @@ export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport
       }),
     });
   const onMessage = bus.onMessage.bind(bus);
+  // Every argument goes through: the cluster bus names the shard a message came on (`link`), and
+  // the relay's liveness needs it; a spy that dropped it made sharded relays expire live peers.
   bus.onMessage = (handler) =>
-    onMessage((channel, message) => {
+    onMessage((channel, message, link) => {
       countRouted(message, serverId, report);
-      handler(channel, message);
+      handler(channel, message, link);
     });
   const onEvent = bus.onEvent.bind(bus);
   bus.onEvent = (handler) =>
     onEvent((event: BusEvent) => {
       handler(event);
-      if (event.type === "bus-status" && event.connected) report.linkUp();
+      if (event.type === "bus-status" && event.connected) report.linkUp(event.scope);
     });
 }
 

@@ -10,6 +10,8 @@ import { IdealRateLimiter, type RateLimitSettings } from "./rate-model.ts";
 /** What all spies of one run share (the monitor). */
 export interface SpyContext {
   nowMs(): number;
+  /** The relay's own clock: the ideal bucket refills on the time the relay sees (skew and all). */
+  relayNowMs(): number;
   violation(violation: Omit<RoutingViolationObservation, "tMs">): void;
   duplicate(): void;
   clientUpdate(bytes: number, frameBytes: number): void;
@@ -49,7 +51,7 @@ export class SocketSpy implements RelaySocket {
     limits: RateLimitSettings,
     private readonly ctx: SpyContext,
   ) {
-    this.limiter = new IdealRateLimiter(limits, ctx.nowMs());
+    this.limiter = new IdealRateLimiter(limits, ctx.relayNowMs());
   }
 
   get bufferedAmount(): number {
@@ -85,7 +87,7 @@ export class SocketSpy implements RelaySocket {
       this.ctx.sourceUpdate(this.docId, payload.update);
     }
     this.rate.frames++;
-    this.pendingVerdict = this.limiter.admit(bytes, this.ctx.nowMs());
+    this.pendingVerdict = this.limiter.admit(bytes, this.ctx.relayNowMs());
   }
 
   /** After the relay handled it: did it refuse a frame the ideal bucket admits, or admit one it refuses? */
