@@ -5,7 +5,9 @@
 import * as Y from "yjs";
 import { LfccProvider } from "../relay/provider/index.ts";
 import { replicaDigest } from "../lab/digest.ts";
-import type { Random } from "../relay/ports.ts";
+import { WebSocket } from "ws";
+import type { HonestObserver } from "../lab/attack/honest-observer.ts";
+import type { ClientSocket, Random } from "../relay/ports.ts";
 import type { WelcomePayload } from "../relay/protocol/messages.ts";
 import type { EditObservation, LeaveObservation, SessionObservation } from "../lab/observations.ts";
 import type { DeliveryTracker } from "../lab/deliveries.ts";
@@ -20,6 +22,10 @@ export interface ChaosClientOptions {
   elapsedMs: () => number;
   /** Seeded: Yjs clientIDs and provider jitter come from it, so a run's ids are reproducible. */
   random: Random;
+  /** JWT for relays that require one (runs with viewer attackers). */
+  token?: string;
+  /** Attack runs: watches the socket and the provider for the attack ledger. */
+  observer?: HonestObserver;
 }
 
 /** Where every client writes its observations (shared by all clients of a run). */
@@ -49,7 +55,16 @@ export class ChaosClient {
     this.doc.clientID = options.random.uint32();
     sink.deliveries.addReplica(options.client, options.docId, this.doc.clientID);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
-    this.provider = new LfccProvider({ url: options.url, docId: options.docId, doc: this.doc, random: options.random });
+    const observer = options.observer;
+    this.provider = new LfccProvider({
+      url: options.url,
+      docId: options.docId,
+      doc: this.doc,
+      random: options.random,
+      token: options.token,
+      ...(observer ? { socketFactory: (url: string) => observer.wrap(new WebSocket(url) as unknown as ClientSocket) } : {}),
+    });
+    observer?.attach(this.provider);
     this.provider.on("welcome", (welcome) => this.onWelcome(welcome));
     this.provider.on("status", (status) => status === "disconnected" && this.endSession());
     this.provider.on("leave", (senderId) => this.record(this.sink.leaves, senderId));

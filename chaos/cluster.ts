@@ -19,6 +19,9 @@ import { startNginx, type LocalNginx } from "./infra/nginx.ts";
 import { RandomForest } from "../lab/random.ts";
 import { initialClients, placeJoiner, serverNames, type ClientPlacement } from "./topology.ts";
 import { ChaosWorkload } from "./workload.ts";
+import { ChaosAttackHost } from "./attack-host.ts";
+import { hasAttacks, type RedisInjectFault } from "../lab/attack/setup.ts";
+import type { CrashObservation } from "../lab/attack/observations.ts";
 
 export class ChaosCluster implements ChaosWorld {
   readonly network: ChaosNetwork;
@@ -33,6 +36,10 @@ export class ChaosCluster implements ChaosWorld {
   private readonly forest: RandomForest;
   private readonly workload: ChaosWorkload;
   private startedAtMs = 0;
+  /** Attackers and the Redis injector, when the scenario has them. */
+  readonly attack: ChaosAttackHost | null;
+  /** Relays that exited without a fault asking them to (noCrash). */
+  readonly crashes: CrashObservation[] = [];
   private redisCluster: LocalRedisCluster | null = null;
   private balancer: LocalNginx | null = null;
 
@@ -44,10 +51,14 @@ export class ChaosCluster implements ChaosWorld {
     this.forest = new RandomForest(seed);
     this.workload = new ChaosWorkload(scenario.workload);
     this.network = new ChaosNetwork(services.toxiproxy.url, services.redis, (server) => this.relayOf(server).port, this.runTag);
+    this.attack = hasAttacks(scenario)
+      ? new ChaosAttackHost({ scenario, forest: this.forest, elapsedMs: () => this.elapsedMs(), deliveries: this.sink.deliveries, redis: services.redis, relayPort: (server) => this.relayOf(server).port })
+      : null;
   }
 
   /** Proxies and relay processes up (not yet part of the run's timeline). */
   async start(): Promise<void> {
+    await this.attack?.prepare();
     const shards = this.scenario.topology.redisShards ?? 1;
     // A cluster topology gets its own real cluster per run (the shared single Redis stays unused).
     if (shards > 1) this.redisCluster = await startRedisCluster({ masters: shards });
@@ -56,7 +67,8 @@ export class ChaosCluster implements ChaosWorld {
         ? { redisCluster: await this.network.redisClusterFor(server, this.redisCluster.nodes) }
         : { redisUrl: await this.network.redisUrlFor(server) };
       const port = await freePort();
-      this.relays.set(server, new RelayProcess({ server, port, ...redis, relay: this.scenario.relay, log: this.logs.sink(server) }));
+      const onUnexpectedExit = (message: string) => this.crashes.push({ tMs: this.elapsedMs(), server, message });
+      this.relays.set(server, new RelayProcess({ server, port, ...redis, relay: this.scenario.relay, log: this.logs.sink(server), jwtSecret: this.attack?.jwtSecret, onUnexpectedExit }));
     }
     await Promise.all(serverNames(this.scenario).map((server) => this.startRelay(server)));
     if (this.scenario.topology.loadBalancer === "nginx") this.balancer = await startNginx([...this.relays.values()].map((relay) => relay.port));
@@ -73,6 +85,7 @@ export class ChaosCluster implements ChaosWorld {
   begin(): void {
     this.startedAtMs = performance.now();
     for (const placement of initialClients(this.scenario)) this.addClient(placement);
+    this.attack?.begin();
   }
 
   elapsedMs(): number {
@@ -133,6 +146,11 @@ export class ChaosCluster implements ChaosWorld {
     }
   }
 
+  injectRedis(fault: RedisInjectFault): Promise<string> {
+    if (!this.attack) return Promise.reject(new Error("redisInject without an attack host"));
+    return this.attack.inject(fault);
+  }
+
   async leaveClients(clients: string[]): Promise<void> {
     for (const name of clients) this.clients.get(name)?.leave();
   }
@@ -140,6 +158,7 @@ export class ChaosCluster implements ChaosWorld {
   /** Providers closed, relays stopped, proxies removed. Services stay (they may serve more runs). */
   async shutdown(): Promise<void> {
     this.workload.stop();
+    await this.attack?.shutdown();
     for (const client of this.clients.values()) client.provider.destroy();
     await Promise.all([...this.relays.values()].map((relay) => relay.kill("SIGTERM")));
     await this.network.removeAll();
@@ -179,6 +198,8 @@ export class ChaosCluster implements ChaosWorld {
         serverName: (id) => this.serverName(id),
         elapsedMs: () => this.elapsedMs(),
         random,
+        token: this.attack?.honestToken(),
+        observer: this.attack?.observerFor(placement.client),
       },
       this.sink,
     );

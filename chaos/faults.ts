@@ -24,6 +24,8 @@ export interface ChaosWorld {
   leaveClients(clients: string[]): Promise<void>;
   serverNames(): string[];
   clientNames(): string[];
+  /** Starts a redisInject fault (a real ioredis publisher); it stops by itself after `forMs`. */
+  injectRedis(fault: Extract<Fault, { kind: "redisInject" }>): Promise<string>;
 }
 
 /** A fault compiled to "do this at atMs, undo that at healMs". */
@@ -100,6 +102,8 @@ function compileFault(world: ChaosWorld, fault: Fault, cause: string): FaultActi
       return { apply: async () => (await world.joinClients(fault.clients, fault.doc, fault.server), `joined ${fault.clients.join(", ")}`) };
     case "leave":
       return { apply: async () => (await world.leaveClients(fault.clients), `closed ${fault.clients.join(", ")}`) };
+    case "redisInject":
+      return { apply: () => world.injectRedis(fault) };
     case "clockSkew":
       throw new Error("clockSkew is skipped before compiling");
   }

@@ -150,6 +150,8 @@ function snapshot(cluster: ChaosCluster, sampler: ClusterSampler, quiescenceMs: 
     queueSamples: sampler.queueSamples,
     replicaSamples: sampler.replicaSamples,
     finalReplicas: [...cluster.clients.values()].map((c) => ({ client: c.name, docId: c.options.docId, live: c.live, state: c.state() })),
+    crashes: cluster.crashes,
+    ...(cluster.attack ? { attack: cluster.attack.ledger.observations() } : {}),
   };
 }
 

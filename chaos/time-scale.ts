@@ -14,7 +14,8 @@ export function scaleScenario(scenario: Scenario, factor: number): Scenario {
   const expect = { ...scenario.expect };
   if (expect.converge) expect.converge = { withinMs: scale(expect.converge.withinMs) };
   if (expect.noGhostPresence) expect.noGhostPresence = { withinMs: scale(expect.noGhostPresence.withinMs) };
-  return { ...scenario, durationMs: scale(scenario.durationMs), faults: scenario.faults.map((f) => scaleFault(f, scale)), expect };
+  const attackers = scenario.attackers?.map((a) => ({ ...a, fromMs: scale(a.fromMs), forMs: scale(a.forMs) }));
+  return { ...scenario, durationMs: scale(scenario.durationMs), faults: scenario.faults.map((f) => scaleFault(f, scale)), expect, ...(attackers ? { attackers } : {}) };
 }
 
 function scaleFault(fault: Fault, scale: (ms: number) => number): Fault {

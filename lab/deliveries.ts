@@ -39,6 +39,9 @@ export class DeliveryTracker {
   /** docId -> author clientIDs writing to it. */
   private readonly authorsByDoc = new Map<string, number[]>();
 
+  /** Told about every delivery (the attack ledger's honestLatency); unset by default. */
+  onDelivery: ((latencyMs: number, editTMs: number) => void) | undefined;
+
   constructor(private readonly nowMs: () => number) {}
 
   /** A replica `replica` of `docId` whose doc writes as Yjs `clientID`. */
@@ -73,6 +76,7 @@ export class DeliveryTracker {
         const latencyMs = this.nowMs() - edits[next]!.tMs;
         this.windowMs.push(latencyMs);
         this.allMs.push(latencyMs);
+        this.onDelivery?.(latencyMs, edits[next]!.tMs);
         this.count++;
         next++;
       }

@@ -1,3 +1,5 @@
+import type { AttackObservations, CrashObservation } from "./attack/observations.ts";
+
 /**
  * What a run observed, in the same shape whether it ran in the simulator or against real
  * infrastructure: the checkers (lab/checkers/) read only this, so sim and chaos are judged by the
@@ -78,6 +80,10 @@ export interface Observations {
   queueSamples: QueueSample[];
   replicaSamples: ReplicaSample[];
   finalReplicas: FinalReplica[];
+  /** Relay processes that ended or stopped serving (additive; judged by noCrash). */
+  crashes?: CrashObservation[];
+  /** Attackers and the Redis injector (additive; present when the scenario has either). */
+  attack?: AttackObservations;
   /** Optional (additive): the routing monitor's findings (sim); see MonitorObservations. */
   monitor?: MonitorObservations;
   /** Optional (additive): each connected client's peer set, sampled (sim). */

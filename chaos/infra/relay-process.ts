@@ -35,11 +35,16 @@ export interface RelayProcessOptions {
   relay: Partial<Omit<RelayConfig, "serverId">>;
   /** Log lines land here, tagged with the server name and the serverId of that incarnation. */
   log: (line: string) => void;
+  /** `--jwt-secret` (runs with viewer attackers). */
+  jwtSecret?: string;
+  /** The process ended without being asked to (noCrash). */
+  onUnexpectedExit?: (detail: string) => void;
 }
 
 export class RelayProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
+  private killing = false;
   serverId = "";
 
   constructor(private readonly options: RelayProcessOptions) {}
@@ -62,8 +67,10 @@ export class RelayProcess {
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-    child.once("exit", () => {
+    this.killing = false;
+    child.once("exit", (code, signal) => {
       if (this.child === child) this.child = null;
+      if (!this.killing) this.options.onUnexpectedExit?.(`${serverId} exited by itself (code ${code}, signal ${signal})`);
     });
     await waitForListening(child, serverId, this.options.log);
   }
@@ -73,6 +80,7 @@ export class RelayProcess {
     const child = this.child;
     if (!child) return;
     const exited = this.exited;
+    this.killing = true;
     child.kill(signal);
     const forced = setTimeout(() => child.kill("SIGKILL"), 10_000);
     await exited;
@@ -115,6 +123,7 @@ function serveArgs(options: RelayProcessOptions, serverId: string): string[] {
   const redis = options.redisCluster ? ["--redis-cluster", options.redisCluster.seeds] : ["--redis", options.redisUrl ?? ""];
   const args = ["--port", String(options.port), "--host", "127.0.0.1", ...redis, "--server-id", serverId];
   if (Object.keys(options.relay).length > 0) args.push("--relay-config", JSON.stringify(options.relay));
+  if (options.jwtSecret) args.push("--jwt-secret", options.jwtSecret);
   return args;
 }
 

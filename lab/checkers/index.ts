@@ -13,6 +13,8 @@ import { checkNoDataLoss } from "./no-data-loss.ts";
 import { checkNoGhostPresence } from "./no-ghost-presence.ts";
 import { checkPresenceComplete } from "./presence-complete.ts";
 import { checkQueueBound } from "./queue-bound.ts";
+import { honestView } from "../attack/honest-view.ts";
+import { checkAmplification, checkAttackersThrottled, checkHonestLatency, checkNoCrash, checkNoInjection } from "./attack-checkers.ts";
 import { checkRateLimitFair } from "./rate-limit-fair.ts";
 import { checkRouting } from "./routing.ts";
 import { checkSnapshots } from "./snapshots.ts";
@@ -32,14 +34,24 @@ export function runCheckers(scenario: Scenario, obs: Observations): InvariantRes
   if (expect.noDataLoss) results.push(checkNoDataLoss(scenario, obs));
   if (expect.queueBound) results.push(checkQueueBound(obs));
   if (expect.noGhostPresence) results.push(checkNoGhostPresence(obs, expect.noGhostPresence.withinMs, notReadingWindows(scenario)));
-  if (expect.presenceComplete) results.push(checkPresenceComplete(scenario, obs, expect.presenceComplete.withinMs));
-  if (expect.efficiency) results.push(checkEfficiency(obs, expect.efficiency.factor));
-  if (expect.snapshots) results.push(checkSnapshots(scenario, obs));
-  if (expect.rateLimitFair) results.push(checkRateLimitFair(obs));
-  if (expect.routing) results.push(checkRouting(obs));
-  if (expect.accounting) results.push(checkAccounting(obs));
+  // Honest-client invariants ignore attackers (SCENARIOS.md v1.1).
+  const honest = honestView(obs);
+  if (expect.presenceComplete) results.push(checkPresenceComplete(scenario, honest, expect.presenceComplete.withinMs));
+  if (expect.efficiency) results.push(obs.attack ? EFFICIENCY_NOT_JUDGED : checkEfficiency(honest, expect.efficiency.factor));
+  if (expect.snapshots) results.push(checkSnapshots(scenario, honest));
+  if (expect.rateLimitFair) results.push(checkRateLimitFair(honest));
+  if (expect.routing) results.push(checkRouting(honest));
+  if (expect.accounting) results.push(checkAccounting(honest));
+  if (expect.noCrash) results.push(checkNoCrash(obs));
+  if (expect.noInjection) results.push(checkNoInjection(obs));
+  if (expect.amplification) results.push(checkAmplification(obs, expect.amplification.max));
+  if (expect.honestLatency) results.push(checkHonestLatency(obs, expect.honestLatency.p99Ms));
+  if (expect.attackersThrottled) results.push(checkAttackersThrottled(scenario, obs));
   return results;
 }
+
+/** Wire totals cannot tell honest work from attacker-caused traffic; amplification judges the latter. */
+const EFFICIENCY_NOT_JUDGED: InvariantResult = { name: "efficiency", passed: true, detail: "not judged: the run has attackers (their traffic is judged by amplification)" };
 
 /** slowClient faults: the client reads nothing for a while, so it cannot see a LEAVE meanwhile. */
 function notReadingWindows(scenario: Scenario) {

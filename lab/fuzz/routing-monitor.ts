@@ -28,7 +28,7 @@ export type RoutingViolation = RoutingViolationObservation;
 /** What the monitor needs from a relay (the simulator's host interface has the same shape). */
 export interface MonitoredRelay {
   initialize(): unknown;
-  handleConnection(socket: RelaySocket, docId: string, senderId: string): unknown;
+  handleConnection(socket: RelaySocket, docId: string, senderId: string, ctx?: { role?: "editor" | "viewer" }): unknown;
   handleMessage(socket: RelaySocket, data: string): unknown;
   handleDisconnection(socket: RelaySocket): unknown;
   shutdown(): unknown;
@@ -109,11 +109,11 @@ export class RoutingMonitor {
   private watch<R extends MonitoredRelay>(relay: R, limits: RateLimitSettings, spies: Map<RelaySocket, SocketSpy>, relayNowMs: () => number): R {
     const spyOf = (socket: RelaySocket) => spies.get(socket) ?? socket;
     return Object.assign(Object.create(relay) as R, {
-      handleConnection: (socket: RelaySocket, docId: string, senderId: string) => {
+      handleConnection: (socket: RelaySocket, docId: string, senderId: string, ctx?: { role?: "editor" | "viewer" }) => {
         const spy = new SocketSpy(socket, docId, senderId, limits, { ...this.context(), relayNowMs });
         spies.set(socket, spy);
         this.allSpies.push(spy);
-        return relay.handleConnection(spy, docId, senderId);
+        return ctx ? relay.handleConnection(spy, docId, senderId, ctx) : relay.handleConnection(spy, docId, senderId);
       },
       handleMessage: (socket: RelaySocket, data: string) => {
         const spy = spies.get(socket);

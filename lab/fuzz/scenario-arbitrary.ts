@@ -10,9 +10,10 @@
  */
 import fc from "fast-check";
 import type { Expectations, FaultKind, Scenario } from "../scenario/types.ts";
-import { ALL_FAULT_KINDS, compileFaults, rawFaultArbitrary } from "./faults.ts";
+import { ALL_FAULT_KINDS, compileFaults, FUZZ_ATTACKS_BY_DEFAULT, rawFaultArbitrary } from "./faults.ts";
 import { applyBoundaryTiming, boundaryTimingArbitrary } from "./boundary-timing.ts";
 import { relayKnobsArbitrary } from "./knobs.ts";
+import { attackersArbitrary, attackRelayArbitrary, attackRelayOverrides, compileAttackers } from "./attackers.ts";
 
 export interface ScenarioArbitraryOptions {
   /** Scenario name prefix. Default "fuzz". */
@@ -32,6 +33,8 @@ export interface ScenarioArbitraryOptions {
   maxEditsPerSecond?: number;
   /** Randomize relay config knobs. Default true. */
   randomizeRelay?: boolean;
+  /** Most attackers in one run (swarm: half the runs have none). 0 = no attackers. Default 3 when FUZZ_ATTACKS_BY_DEFAULT, else 0. */
+  maxAttackers?: number;
   /**
    * Most Redis Cluster masters (topology.redisShards, shrinking toward 1 = one Redis), with
    * per-shard outages, restarts and latencies. Default 1: no shard draws at all, so the default
@@ -51,6 +54,11 @@ export const FUZZ_EXPECTATIONS: Expectations = {
   noDataLoss: true,
   queueBound: true,
   noGhostPresence: { withinMs: 15_000 },
+  // Attack invariants (SCENARIOS.md v1.1): trivially true in a run without attackers.
+  noCrash: true,
+  noInjection: true,
+  amplification: { max: 3 },
+  attackersThrottled: true,
   presenceComplete: { withinMs: 10_000 },
   efficiency: { factor: 2.5 },
   snapshots: true,
@@ -87,23 +95,28 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
       relay: options.randomizeRelay === false ? fc.constant({}) : relayKnobsArbitrary(),
       faults: faultListArbitrary(options),
       boundary: boundaryTimingArbitrary(),
-      // Drawn last, so adding it left every other field's draw as it was for a given seed.
+      // Drawn after the rest, so adding them left every other field's draw as it was for a given seed.
       yWebsocketClients: fc.integer({ min: 0, max: options.maxYWebsocketClients ?? 3 }),
+      attackers: attackersArbitrary(options.maxAttackers ?? (FUZZ_ATTACKS_BY_DEFAULT ? 3 : 0)),
+      attackRelay: attackRelayArbitrary(),
     })
     .map((raw): Scenario => {
       const durationMs = raw.durationSeconds * 1000;
       const faults = applyBoundaryTiming(compileFaults(raw.faults, raw.topology, durationMs), raw.relay, raw.boundary);
+      const attackers = compileAttackers(raw.attackers, raw.topology, durationMs);
+      const attacked = attackers.length > 0 || faults.some((f) => f.kind === "redisInject");
       return {
         name: `${options.name ?? "fuzz"}-${raw.seed}`,
-        description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"}).`,
+        description: `Random scenario: ${faults.length} fault(s) over ${raw.durationSeconds}s (${faults.map((f) => f.kind).join(", ") || "none"})${attackers.length > 0 ? `, ${attackers.length} attacker(s)` : ""}.`,
         seed: raw.seed,
         durationMs,
         topology: withClientKinds(raw.topology, raw.yWebsocketClients),
-        relay: raw.relay,
+        relay: { ...raw.relay, ...attackRelayOverrides(raw.attackRelay, attacked) },
         workload: { editsPerSecond: raw.editsPerSecond, ops: raw.ops },
         network: { latency: raw.latency },
         faults,
         expect: structuredClone(FUZZ_EXPECTATIONS),
+        ...(attackers.length > 0 ? { attackers } : {}),
       };
     });
 }

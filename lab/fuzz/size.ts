@@ -11,6 +11,7 @@ export interface ScenarioSize {
   activeMs: number;
   editsPerSecond: number;
   relayOverrides: number;
+  attackers: number;
 }
 
 export function scenarioSize(scenario: Scenario): ScenarioSize {
@@ -23,6 +24,7 @@ export function scenarioSize(scenario: Scenario): ScenarioSize {
     activeMs: quiescenceStartMs(scenario),
     editsPerSecond: scenario.workload.editsPerSecond,
     relayOverrides: Object.keys(scenario.relay).length,
+    attackers: scenario.attackers?.length ?? 0,
   };
 }
 
@@ -36,6 +38,7 @@ export function describeSize(scenario: Scenario): string {
     plural(s.docs, "doc"),
     plural(s.clients, "client"),
     plural(s.faults, "fault") + (kinds ? ` (${kinds})` : ""),
+    ...(s.attackers > 0 ? [plural(s.attackers, "attacker") + ` (${scenario.attackers!.map((a) => `${a.role} ${Object.entries(a.attacks).filter(([, w]) => w > 0).map(([k]) => k).join("+")}`).join("; ")})`] : []),
     `${s.durationMs / 1000}s`,
     `${s.editsPerSecond} edits/s`,
   ].join(", ");

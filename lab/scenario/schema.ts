@@ -7,6 +7,7 @@ import { z } from "zod";
 import { SCENARIO_DEFAULTS as D } from "./defaults.ts";
 import { count, durationMs, nodeName, positiveDurationMs, signedDurationMs, strictMapping, weight } from "./fields.ts";
 import { relaySchema } from "./relay-overrides.ts";
+import { attackersSchema, attackExpectShape, redisInjectSchema } from "./attack-schema.ts";
 
 const restartable = strictMapping({ server: nodeName(), restartAfter: positiveDurationMs().optional() });
 const clientList = z.union([nodeName().transform((name) => [name]), z.array(nodeName()).min(1)], {
@@ -41,6 +42,7 @@ export const FAULT_BODIES = {
   leave: strictMapping({
     clients: z.union([count(1), z.array(nodeName()).min(1)], { error: "expected a count or a list of client names" }),
   }),
+  redisInject: redisInjectSchema,
 };
 
 export type FaultKindName = keyof typeof FAULT_BODIES;
@@ -102,11 +104,13 @@ export const scenarioSchema = strictMapping({
     latency: strictMapping({ base: durationMs().optional(), jitter: durationMs().optional() }).optional(),
   }).default({}),
   faults: z.array(faultSchema),
+  attackers: attackersSchema,
   expect: strictMapping({
     converge: withinOrFlag(D.convergeWithinMs),
     noDataLoss: z.boolean().optional(),
     queueBound: z.boolean().optional(),
     noGhostPresence: withinOrFlag(D.noGhostPresenceWithinMs),
+    ...attackExpectShape,
     presenceComplete: withinOrFlag(D.presenceCompleteWithinMs),
     efficiency: z.preprocess(
       (value) => (value === true ? {} : value === false ? undefined : value),

@@ -10,6 +10,7 @@
  * - `leave: { clients: N }` removes the N present clients with the highest numbers (the newest).
  *   Listed names must be present at that moment.
  */
+import { normalizeAttackExpect, resolveAttackers } from "./attack-semantics.ts";
 import { SCENARIO_DEFAULTS as D } from "./defaults.ts";
 import type { DocumentPath } from "./errors.ts";
 import { clientNumber, docNames, initialClientNames, listNames, REDIS_NODE, redisShardNames, serverNames } from "./names.ts";
@@ -27,6 +28,7 @@ export function normalizeScenario(input: ScenarioInput): { scenario: Scenario; i
   const issues: SemanticIssue[] = [];
   const faults = resolveFaults(input, issues);
   checkWorkload(input, issues);
+  const attackers = resolveAttackers(input, issues);
   const scenario: Scenario = {
     name: input.name,
     description: input.description,
@@ -43,6 +45,7 @@ export function normalizeScenario(input: ScenarioInput): { scenario: Scenario; i
     },
     faults,
     expect: normalizeExpect(input.expect),
+    ...(attackers ? { attackers } : {}),
   };
   return { scenario, issues };
 }
@@ -53,6 +56,7 @@ function normalizeExpect(expect: ScenarioInput["expect"]): Scenario["expect"] {
   if (expect.noDataLoss !== undefined) result.noDataLoss = expect.noDataLoss;
   if (expect.queueBound !== undefined) result.queueBound = expect.queueBound;
   if (expect.noGhostPresence) result.noGhostPresence = { withinMs: expect.noGhostPresence.within };
+  normalizeAttackExpect(expect, result);
   if (expect.presenceComplete) result.presenceComplete = { withinMs: expect.presenceComplete.within };
   if (expect.efficiency) result.efficiency = { factor: expect.efficiency.factor };
   for (const flag of ["snapshots", "rateLimitFair", "routing", "accounting"] as const) {
@@ -189,6 +193,11 @@ function resolveFault(fault: FaultInput, world: World, report: Report): Fault {
   if (fault.clockSkew) {
     check("clockSkew").server("server", fault.clockSkew.server);
     return { atMs, kind: "clockSkew", server: fault.clockSkew.server, offsetMs: fault.clockSkew.offset };
+  }
+  if (fault.redisInject) {
+    const { replay, forge } = fault.redisInject;
+    if (!replay && !forge) report(["redisInject"], "redisInject needs replay: true or forge: true (or both)");
+    return { atMs, kind: "redisInject", replay, forge, forMs: fault.redisInject.for };
   }
   if (fault.join) return resolveJoin(fault.join, atMs, world, report);
   return resolveLeave(fault.leave!, atMs, world, report);

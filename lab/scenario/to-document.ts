@@ -5,6 +5,7 @@
  */
 import { stringify } from "yaml";
 import { relayToDocument } from "./relay-overrides.ts";
+import type { AttackerSpec } from "../attack/kinds.ts";
 import type { Fault, Scenario } from "./types.ts";
 import { formatDuration as d } from "./units.ts";
 
@@ -22,12 +23,19 @@ export function toScenarioDocument(scenario: Scenario): Record<string, unknown> 
   document.network = { latency: { base: d(scenario.network.latency.baseMs), jitter: d(scenario.network.latency.jitterMs) } };
   document.faults = scenario.faults.map(faultToDocument);
   document.expect = expectToDocument(scenario.expect);
+  if (scenario.attackers && scenario.attackers.length > 0) document.attackers = scenario.attackers.map(attackerToDocument);
   return document;
 }
 
 /** The file form as YAML text, for writing regression scenarios a person can read and edit. */
 export function toScenarioYaml(scenario: Scenario): string {
   return stringify(toScenarioDocument(scenario), { lineWidth: 0, flowCollectionPadding: true });
+}
+
+function attackerToDocument(attacker: AttackerSpec): Record<string, unknown> {
+  const attacks = Object.fromEntries(Object.entries(attacker.attacks).filter(([, weight]) => weight > 0));
+  const { name, doc, server, role, rate } = attacker;
+  return { name, doc, server, role, from: d(attacker.fromMs), for: d(attacker.forMs), rate, attacks };
 }
 
 export function faultToDocument(fault: Fault): Record<string, unknown> {
@@ -57,6 +65,8 @@ function faultBody(fault: Fault): Record<string, unknown> {
       return { clients: [...fault.clients], ...(fault.doc === undefined ? {} : { doc: fault.doc }), ...(fault.server === undefined ? {} : { server: fault.server }) };
     case "leave":
       return { clients: [...fault.clients] };
+    case "redisInject":
+      return { replay: fault.replay, forge: fault.forge, for: d(fault.forMs) };
   }
 }
 
@@ -66,6 +76,11 @@ function expectToDocument(expect: Scenario["expect"]): Record<string, unknown> {
   if (expect.noDataLoss !== undefined) document.noDataLoss = expect.noDataLoss;
   if (expect.queueBound !== undefined) document.queueBound = expect.queueBound;
   if (expect.noGhostPresence) document.noGhostPresence = { within: d(expect.noGhostPresence.withinMs) };
+  if (expect.noCrash !== undefined) document.noCrash = expect.noCrash;
+  if (expect.noInjection !== undefined) document.noInjection = expect.noInjection;
+  if (expect.amplification) document.amplification = { max: expect.amplification.max };
+  if (expect.honestLatency) document.honestLatency = { p99: d(expect.honestLatency.p99Ms) };
+  if (expect.attackersThrottled !== undefined) document.attackersThrottled = expect.attackersThrottled;
   if (expect.presenceComplete) document.presenceComplete = { within: d(expect.presenceComplete.withinMs) };
   if (expect.efficiency) document.efficiency = { factor: expect.efficiency.factor };
   for (const flag of ["snapshots", "rateLimitFair", "routing", "accounting"] as const) {

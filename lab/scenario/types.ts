@@ -4,6 +4,7 @@
  * the fuzzer and failure files all speak this type; only `lab/scenario/parse.ts` knows YAML.
  */
 import type { RelayConfig } from "../../relay/config.ts";
+import { attackerEndMs, type AttackerSpec } from "../attack/kinds.ts";
 
 export type NodeName = string; // "s1".."sN", "c1".."cN", "redis", shards "r1".."rN"
 
@@ -43,7 +44,8 @@ export type Fault =
   | { atMs: number; kind: "slowClient"; client: NodeName; forMs: number }
   | { atMs: number; kind: "clockSkew"; server: NodeName; offsetMs: number }
   | { atMs: number; kind: "join"; clients: NodeName[]; doc?: string; server?: NodeName }
-  | { atMs: number; kind: "leave"; clients: NodeName[] };
+  | { atMs: number; kind: "leave"; clients: NodeName[] }
+  | { atMs: number; kind: "redisInject"; replay: boolean; forge: boolean; forMs: number };
 
 export type FaultKind = Fault["kind"];
 
@@ -52,6 +54,13 @@ export interface Expectations {
   noDataLoss?: boolean;
   queueBound?: boolean;
   noGhostPresence?: { withinMs: number };
+  /** Attack invariants (SCENARIOS.md v1.1, lab/checkers/attack-*.ts). */
+  noCrash?: boolean;
+  noInjection?: boolean;
+  amplification?: { max: number };
+  honestLatency?: { p99Ms: number };
+  /** Extension: attackers over their rate budget are refused (RATE_LIMITED or a close). */
+  attackersThrottled?: boolean;
   /** Additive (docs/CHECKERS.md): judged from the routing monitor and peer samples (sim). */
   presenceComplete?: { withinMs: number };
   efficiency?: { factor: number };
@@ -73,6 +82,8 @@ export interface Scenario {
   network: NetworkSettings;
   faults: Fault[];
   expect: Expectations;
+  /** Hostile clients (SCENARIOS.md v1.1); absent when the file has none. Not part of topology.clients. */
+  attackers?: AttackerSpec[];
 }
 
 /** When a fault stops acting (its heal time); instant faults heal when they happen. */
@@ -86,5 +97,5 @@ export function faultEndMs(fault: Fault): number {
 
 /** The moment convergence is measured from: workload over and every fault healed. */
 export function quiescenceStartMs(scenario: Scenario): number {
-  return Math.max(scenario.durationMs, ...scenario.faults.map(faultEndMs));
+  return Math.max(scenario.durationMs, ...scenario.faults.map(faultEndMs), ...(scenario.attackers ?? []).map(attackerEndMs));
 }

@@ -13,3 +13,14 @@ export function settle(): Promise<void> {
 export function wallNowMs(): number {
   return performance.now();
 }
+
+/**
+ * Reports promise rejections nobody handled while a run is going (in a real relay process they
+ * end the process). Returns the function that stops watching. While a listener is installed Node
+ * does not crash on them, so the run goes on and the checkers judge the error.
+ */
+export function watchUnhandledRejections(onRejection: (reason: unknown) => void): () => void {
+  const listener = (reason: unknown) => onRejection(reason);
+  process.on("unhandledRejection", listener);
+  return () => process.off("unhandledRejection", listener);
+}

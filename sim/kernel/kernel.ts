@@ -5,7 +5,7 @@
  */
 import type { Logger } from "../../relay/ports.ts";
 import { NodeClock } from "./clock.ts";
-import { settle } from "./host.ts";
+import { settle, watchUnhandledRejections } from "./host.ts";
 import { createTraceLogger } from "./logger.ts";
 import { RandomForest, type SimRandom } from "../../lab/random.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -16,6 +16,9 @@ export interface KernelOptions {
   keepTrace?: boolean;
 }
 
+/** The node an unhandled promise rejection is reported on (its owner cannot be known). */
+export const UNHANDLED_NODE = "unhandled";
+
 export class SimKernel {
   readonly scheduler = new Scheduler();
   readonly random: RandomForest;
@@ -23,6 +26,8 @@ export class SimKernel {
   /** Errors thrown by simulated code from timers or deliveries: recorded, and the run goes on. */
   readonly errors: { tMs: number; node: string; message: string }[] = [];
   private eventsRun = 0;
+  /** Told about every reported error (the world turns a server's into a crash of that server). */
+  onError: ((node: string, message: string) => void) | undefined;
 
   constructor(options: KernelOptions) {
     this.random = new RandomForest(options.seed);
@@ -71,6 +76,7 @@ export class SimKernel {
     const message = error instanceof Error ? error.message : String(error);
     this.errors.push({ tMs: this.nowMs, node, message });
     this.trace.record(node, "error", { message });
+    this.onError?.(node, message);
   }
 
   /**
@@ -78,6 +84,17 @@ export class SimKernel {
    * then leaves virtual time at `endMs`. `onEvent` is called after each settled event.
    */
   async runUntil(endMs: number, onEvent?: () => void): Promise<void> {
+    // A rejection nobody handles would end a real Node process: it is an error of the run (node "unhandled").
+    const stopWatching = watchUnhandledRejections((reason) => this.reportError(UNHANDLED_NODE, reason));
+    try {
+      await this.loop(endMs, onEvent);
+    } finally {
+      await settle();
+      stopWatching();
+    }
+  }
+
+  private async loop(endMs: number, onEvent?: () => void): Promise<void> {
     await settle(); // chains started before the loop (constructors, initialize()) run first
     for (;;) {
       const nextMs = this.scheduler.peekTimeMs();

@@ -9,6 +9,7 @@ import * as Y from "yjs";
 import type { SessionObservation } from "../../lab/observations.ts";
 import type { Workload } from "../../lab/scenario/types.ts";
 import { LfccProvider } from "../../relay/provider/provider.ts";
+import type { ClientSocket } from "../../relay/ports.ts";
 import type { NodeClock } from "../kernel/clock.ts";
 import type { SimKernel } from "../kernel/kernel.ts";
 import type { SimRandom } from "../../lab/random.ts";
@@ -26,6 +27,8 @@ export interface ClientEnv {
   urlFor: (client: { name: string; homeServer: string }) => string;
   /** serverId -> server name, for session observations. */
   serverNameOf: (serverId: string) => string;
+  /** Attack runs: watches the client's socket and provider (lab/attack/honest-observer.ts). */
+  attackObserver?: { wrap(socket: ClientSocket): ClientSocket; attach(provider: LfccProvider): void };
 }
 
 export class SimClient {
@@ -57,13 +60,14 @@ export class SimClient {
       url: () => env.urlFor(this),
       docId,
       doc: this.doc,
-      socketFactory: (url) => this.openSocket(url),
+      socketFactory: (url) => (env.attackObserver ? env.attackObserver.wrap(this.openSocket(url)) : this.openSocket(url)),
       clock: this.clock,
       random: kernel.stream(`provider:${name}`),
       logger: kernel.logger(name),
       connect: false,
     });
     this.watch();
+    env.attackObserver?.attach(this.provider);
     this.provider.connect();
   }
 

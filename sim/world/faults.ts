@@ -58,6 +58,8 @@ function applyFault(world: SimWorld, fault: Fault, context: FaultContext): void 
       return;
     case "leave":
       return world.leave(fault.clients);
+    case "redisInject":
+      return world.attackHost?.inject(fault);
   }
 }
 
@@ -84,5 +86,7 @@ export function describeFault(fault: Fault): string {
       return `join ${fault.clients.join(", ")}${fault.doc ? ` on ${fault.doc}` : ""}${fault.server ? ` via ${fault.server}` : ""}`;
     case "leave":
       return `leave ${fault.clients.join(", ")}`;
+    case "redisInject":
+      return `a Redis publisher ${[fault.replay ? "replays captured messages" : "", fault.forge ? "forges messages" : ""].filter(Boolean).join(" and ")} for ${fault.forMs} ms`;
   }
 }

@@ -10,7 +10,8 @@ import { StatelessCollabRelay } from "../../relay/relay.ts";
 
 export interface SimRelay {
   initialize(): unknown;
-  handleConnection(socket: RelaySocket, docId: string, senderId: string): unknown;
+  /** `ctx.role`: what the real server reads from the JWT; the simulator takes it from the URL (attackers). */
+  handleConnection(socket: RelaySocket, docId: string, senderId: string, ctx?: { role?: "editor" | "viewer" }): unknown;
   handleMessage(socket: RelaySocket, data: string): unknown;
   handleDisconnection(socket: RelaySocket): unknown;
   shutdown(): unknown;

@@ -13,6 +13,7 @@ import { quiescenceStartMs, type Scenario } from "../../lab/scenario/types.ts";
 import type { TraceEvent } from "../../lab/trace.ts";
 import { RoutingMonitor } from "../../lab/fuzz/routing-monitor.ts";
 import { wallNowMs } from "../kernel/host.ts";
+import { hasAttacks } from "../../lab/attack/setup.ts";
 import { scheduleFaults } from "./faults.ts";
 import { startForger } from "./forger.ts";
 import { clientKindOf } from "../../lab/scenario/names.ts";
@@ -59,6 +60,7 @@ export function buildScenarioWorld(scenario: Scenario, options: RunOptions): { w
     sparseReplicaSamplingUntilMs: quiescenceStartMs(scenario),
     redisShards: scenario.topology.redisShards,
   });
+  if (hasAttacks(scenario)) world.enableAttacks(scenario);
   monitor.useTimeSource(() => world.nowMs);
   // With a cluster secret, a forger publishes unsigned messages (one Redis only: its channels are all there).
   if (scenario.relay.clusterSecret && (scenario.topology.redisShards ?? 1) === 1) startForger(world, () => names("d", scenario.topology.docs));

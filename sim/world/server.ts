@@ -165,7 +165,8 @@ export class SimServer {
       instance.connections.delete(endpoint.connection);
       this.catchAsync(() => instance.relay.handleDisconnection(socket));
     };
-    this.catchAsync(() => instance.relay.handleConnection(socket, docId, senderId));
+    const role = roleOf(String(endpoint.connection.label));
+    this.catchAsync(() => (role ? instance.relay.handleConnection(socket, docId, senderId, { role }) : instance.relay.handleConnection(socket, docId, senderId)));
   }
 
   /** Relay calls may return promises; a rejection is a reported error, never a crash of the sim. */
@@ -177,6 +178,16 @@ export class SimServer {
     } catch (error) {
       kernel.reportError(this.name, error);
     }
+  }
+}
+
+/** The simulator's stand-in for a JWT's role claim: `?role=viewer` on the URL (only attackers set it). */
+function roleOf(url: string): "viewer" | "editor" | undefined {
+  try {
+    const role = new URL(url).searchParams.get("role");
+    return role === "viewer" || role === "editor" ? role : undefined;
+  } catch {
+    return undefined;
   }
 }
 

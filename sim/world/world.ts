@@ -13,7 +13,10 @@ import * as Y from "yjs";
 import type { Observations, PeerSample } from "../../lab/observations.ts";
 import type { Workload } from "../../lab/scenario/types.ts";
 import type { RelayConfig } from "../../relay/config.ts";
-import { SimKernel } from "../kernel/kernel.ts";
+import type { CrashObservation } from "../../lab/attack/observations.ts";
+import type { Scenario } from "../../lab/scenario/types.ts";
+import { SimKernel, UNHANDLED_NODE } from "../kernel/kernel.ts";
+import { SimAttackHost } from "./attack-host.ts";
 import { Network, type LatencySettings } from "../net/network.ts";
 import { VirtualRedis, REDIS_NODE } from "../redis/server.ts";
 import { createVirtualCluster } from "../redis/shards.ts";
@@ -70,6 +73,10 @@ export class SimWorld {
   readonly peerSamples: PeerSample[] = [];
   private readonly relayFactory: RelayFactory;
   private readonly serverNames = new Map<string, string>();
+  /** Relay processes that died of an error (noCrash): an exception escaping a relay callback ends a real process. */
+  readonly crashes: CrashObservation[] = [];
+  /** Attackers and the Redis injector, when the scenario has them (enableAttacks). */
+  attackHost: SimAttackHost | undefined;
 
   constructor(private readonly options: WorldOptions) {
     this.kernel = new SimKernel({ seed: options.seed, keepTrace: options.keepTrace });
@@ -80,6 +87,7 @@ export class SimWorld {
     this.observer = new ObservationLog(() => this.kernel.nowMs);
     this.relayFactory = options.relayFactory ?? productionRelay;
     this.timeSeries = new TimeSeriesRecorder(this);
+    this.kernel.onError = (node, message) => this.nodeFailed(node, message);
     this.every(options.replicaSampleEveryMs ?? 250, () => this.sampleReplicas());
     this.every(options.timeSeriesEveryMs ?? 500, () => this.timeSeries.sample(this.kernel.nowMs));
     this.every(options.peerSampleEveryMs ?? 500, () => this.samplePeers());
@@ -117,6 +125,7 @@ export class SimWorld {
         observer: this.observer,
         urlFor: (c) => `ws://${this.pickServer(c)}/`,
         serverNameOf: (serverId) => this.serverNames.get(serverId) ?? serverId,
+        attackObserver: this.attackHost?.observerFor(name),
       },
       name,
       docId,
@@ -124,6 +133,12 @@ export class SimWorld {
     );
     this.clients.set(name, client);
     return client;
+  }
+
+  /** Hosts the scenario's attackers and Redis injector; call before adding clients. */
+  enableAttacks(scenario: Scenario): SimAttackHost {
+    this.attackHost ??= new SimAttackHost(this, scenario);
+    return this.attackHost;
   }
 
   startWorkload(client: string, workload: Workload, untilMs: number): void {
@@ -278,6 +293,8 @@ export class SimWorld {
       peerSamples: this.peerSamples,
       queueSamples: this.observer.queueSamples,
       replicaSamples: this.observer.replicaSamples,
+      crashes: this.crashes,
+      ...(this.attackHost ? { attack: this.attackHost.ledger.observations() } : {}),
       finalReplicas: [...this.clients.values()].map((client) => ({
         client: client.name,
         docId: client.docId,
@@ -296,6 +313,14 @@ export class SimWorld {
       if (this.servers.get(candidate)!.isUp && this.network.canTalk(client.name, candidate)) return candidate;
     }
     return client.homeServer;
+  }
+
+  /** An error escaped a relay: that process would have died, so the server crashes (no restart). */
+  private nodeFailed(node: string, message: string): void {
+    if (node !== UNHANDLED_NODE && !this.servers.has(node)) return;
+    this.crashes.push({ tMs: this.kernel.nowMs, server: node, message });
+    const server = this.servers.get(node);
+    if (server?.isUp) this.kernel.after(0, "world", () => this.crash(node));
   }
 
   private sampleReplicas(): void {

@@ -19,7 +19,7 @@ export interface PlantedBudget {
 }
 
 const small = (faultKinds: FaultKind[], extra: Partial<ScenarioArbitraryOptions> = {}): ScenarioArbitraryOptions => ({
-  maxServers: 3, maxDocs: 2, maxClients: 6, maxDurationMs: 10_000, maxFaults: 3, maxEditsPerSecond: 3, faultKinds, ...extra,
+  maxServers: 3, maxDocs: 2, maxClients: 6, maxDurationMs: 10_000, maxFaults: 3, maxEditsPerSecond: 3, maxAttackers: 0, faultKinds, ...extra,
 });
 
 export const PLANTED_BUDGETS: PlantedBudget[] = [

@@ -53,7 +53,7 @@ describe("invalid scenarios name file:line:col, the path and what was expected",
 
   it("unknown fault kind lists the kinds", () => {
     expect(errorsOf(withFaults("  - at: 5s\n    crsh: { server: s2 }\n"))).toEqual([
-      'scenarios/x.yaml:10:5: faults[0].crsh: unknown fault kind "crsh" (did you mean "crash"?) (fault kinds: crash, stop, redisOutage, redisRestart, partition, disconnect, latency, slowClient, clockSkew, join, leave)',
+      'scenarios/x.yaml:10:5: faults[0].crsh: unknown fault kind "crsh" (did you mean "crash"?) (fault kinds: crash, stop, redisOutage, redisRestart, partition, disconnect, latency, slowClient, clockSkew, join, leave, redisInject)',
     ]);
   });
 
