@@ -1,8 +1,9 @@
 /**
- * The attack scenarios (scenarios/attacks/) against TODAY's relay, which still has the weaknesses
- * PROTOCOL.md section 8 fixes: each scenario must fail, with the invariant its weakness breaks.
- * This proves the attack lab can fail. When section 8 is in main, these scenarios move to
- * scenarios/ (the library test then requires them to pass) and this file flips to "passes".
+ * The attack scenarios of the library (scenarios/attack-*.yaml) against the relay with PROTOCOL.md
+ * section 8 (hostile input) in place: each passes, and replays to the same trace hash. Before the
+ * hardening each failed with the invariant its weakness breaks (undecodable updates forwarded and
+ * SYNC_STEP1 answers broadcast: noInjection + amplification; no freshness check: noInjection +
+ * routing; oversize frames not charged: attackersThrottled).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,18 +12,15 @@ import { violatedInvariants } from "../../lab/record.ts";
 import { parseScenario } from "../../lab/scenario/index.ts";
 import { runScenario } from "../../sim/index.ts";
 
-const DIR = join(import.meta.dirname, "..", "..", "scenarios", "attacks");
+const DIR = join(import.meta.dirname, "..", "..", "scenarios");
+const FILES = ["attack-poisoned-hot-doc.yaml", "attack-replay-after-crash.yaml", "attack-viewer-storm-redis-outage.yaml"];
 
-const EXPECTED: Array<[file: string, weakness: string, violated: string[]]> = [
-  ["poisoned-hot-doc.yaml", "undecodable updates forwarded; SYNC_STEP1 answers broadcast", ["noInjection", "amplification"]],
-  ["replay-after-crash.yaml", "no freshness check: a replay past the dedup window is delivered (the routing monitor sees the duplicates too)", ["noInjection", "routing"]],
-  ["viewer-storm-redis-outage.yaml", "SYNC_STEP1 answers broadcast; oversize frames not charged", ["amplification", "attackersThrottled"]],
-];
-
-describe("attack scenarios on today's relay", () => {
-  it.each(EXPECTED)("%s fails: %s", async (file, _weakness, violated) => {
+describe("attack scenarios on the hardened relay", () => {
+  it.each(FILES)("%s passes and replays exactly", async (file) => {
     const scenario = parseScenario(readFileSync(join(DIR, file), "utf8"), file);
-    const { record } = await runScenario(scenario, { seed: scenario.seed });
-    expect(violatedInvariants(record)).toEqual(violated);
+    const first = (await runScenario(scenario, { seed: scenario.seed })).record;
+    expect(violatedInvariants(first)).toEqual([]);
+    const second = (await runScenario(scenario, { seed: scenario.seed })).record;
+    expect(second.traceHash).toBe(first.traceHash);
   });
 });
