@@ -19,7 +19,11 @@ export function plantedDefinition(bug: AnyPlantedBug | "production"): PlantedDef
 
 /** Runs `body` with the bug's patch applied (and undone afterwards, whatever happens). */
 export async function withPlanted<T>(bug: AnyPlantedBug | "production", body: (factory: RelayFactory) => Promise<T>): Promise<T> {
-  const definition = plantedDefinition(bug);
+  return withDefinition(plantedDefinition(bug), body);
+}
+
+/** The same for a definition from any catalog (test/attack/planted-weaknesses.ts too). */
+export async function withDefinition<T>(definition: PlantedDefinition, body: (factory: RelayFactory) => Promise<T>): Promise<T> {
   const undo = definition.patch?.();
   try {
     return await body((definition.factory as RelayFactory | undefined) ?? productionRelay);
