@@ -4,6 +4,8 @@
  * the same RunRecord as `lfcc sim --json` (mode "chaos", traceHash null).
  */
 import type { Observations } from "../lab/observations.ts";
+import { presenceTimeline } from "../lab/presence.ts";
+import { latencyQuantiles } from "../lab/deliveries.ts";
 import type { AppliedFault, RunRecord } from "../lab/record.ts";
 import { quiescenceStartMs, type Fault, type Scenario } from "../lab/scenario/types.ts";
 import { convergenceMs, runCheckers } from "../lab/checkers/index.ts";
@@ -69,9 +71,11 @@ export async function runChaos(original: Scenario, options: ChaosRunOptions = {}
         reconnects: sampler.reconnects(),
         convergenceMs: roundOrNull(convergenceMs(observations.obs)),
       },
+      deliveryLatencyMs: latencyQuantiles(cluster.sink.deliveries.overall(), 0.1),
       failureFile: null,
       faults,
       timeSeries: sampler.series,
+      presence: presenceTimeline(observations.obs, scenario.expect.noGhostPresence?.withinMs ?? null),
       scenarioSpec: scenario,
     };
     return { record, observations: observations.obs, relayLogs: cluster.logs.entries() };

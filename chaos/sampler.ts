@@ -106,5 +106,5 @@ export class ClusterSampler {
 /** Wall-clock latencies to 0.1 ms: finer digits are noise and bloat the record. */
 function roundedMs(window: LatencyQuantiles): LatencyQuantiles {
   const round = (ms: number) => Math.round(ms * 10) / 10;
-  return { p50: round(window.p50), p90: round(window.p90), p99: round(window.p99), max: round(window.max) };
+  return { p50: round(window.p50), p90: round(window.p90), p99: round(window.p99), max: round(window.max), count: window.count };
 }

@@ -54,8 +54,8 @@ export async function executeRun(runner: SimRunner, request: RunRequest): Promis
   return { record, trace };
 }
 
-/** The JSON line of a run on stdout: the record without its (large) time series. */
+/** The JSON line of a run on stdout: the record without its (large) time series and presence timeline. */
 export function recordLine(record: RunRecord): string {
-  const { timeSeries: _omitted, ...line } = record;
+  const { timeSeries: _omitted, presence: _alsoOmitted, ...line } = record;
   return JSON.stringify(line);
 }

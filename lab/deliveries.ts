@@ -21,6 +21,8 @@ export interface LatencyQuantiles {
   p90: number;
   p99: number;
   max: number;
+  /** Deliveries in the window (0: the quantiles are 0 because nothing was delivered). */
+  count: number;
 }
 
 export class DeliveryTracker {
@@ -28,6 +30,8 @@ export class DeliveryTracker {
   count = 0;
   /** Delivery latencies since the last takeWindow(). */
   private windowMs: number[] = [];
+  /** Every delivery latency of the run, for the run's own quantiles (RunRecord.deliveryLatencyMs). */
+  private readonly allMs: number[] = [];
   /** author Yjs clientID -> its content-adding edits in order. */
   private readonly trackedEdits = new Map<number, TrackedEdit[]>();
   /** replica name -> author clientID -> index of the next undelivered edit. */
@@ -66,7 +70,9 @@ export class DeliveryTracker {
       const have = Y.getState(doc.store, author);
       let next = cursor.get(author) ?? 0;
       while (next < edits.length && edits[next]!.clockEnd <= have) {
-        this.windowMs.push(this.nowMs() - edits[next]!.tMs);
+        const latencyMs = this.nowMs() - edits[next]!.tMs;
+        this.windowMs.push(latencyMs);
+        this.allMs.push(latencyMs);
         this.count++;
         next++;
       }
@@ -74,20 +80,33 @@ export class DeliveryTracker {
     }
   }
 
+  /** Quantiles of every delivery of the run so far. */
+  overall(): LatencyQuantiles {
+    const sorted = [...this.allMs].sort((a, b) => a - b);
+    return { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? 0, count: sorted.length };
+  }
+
   /** Quantiles of the latencies since the previous call (all 0 for an empty window), and a new window. */
   takeWindow(): LatencyQuantiles {
     const sorted = this.windowMs.sort((a, b) => a - b);
     this.windowMs = [];
-    return { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? 0 };
+    return { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? 0, count: sorted.length };
   }
 }
 
-/** Appends one window's quantiles to a TimeSeries' deliveryLatencyMs columns. */
-export function pushLatencyWindow(series: { [K in keyof LatencyQuantiles]: number[] }, window: LatencyQuantiles): void {
+/** Appends one window's quantiles (and its delivery count) to a TimeSeries' deliveryLatencyMs columns. */
+export function pushLatencyWindow(series: { p50: number[]; p90: number[]; p99: number[]; max: number[]; count?: number[] }, window: LatencyQuantiles): void {
   series.p50.push(window.p50);
   series.p90.push(window.p90);
   series.p99.push(window.p99);
   series.max.push(window.max);
+  (series.count ??= []).push(window.count);
+}
+
+/** The run-level quantiles a record keeps (RunRecord.deliveryLatencyMs), rounded to `stepMs` (wall clocks have noise digits). */
+export function latencyQuantiles(q: LatencyQuantiles, stepMs = 0): { p50: number; p90: number; p99: number; max: number } {
+  const round = (ms: number) => (stepMs > 0 ? Number((Math.round(ms / stepMs) * stepMs).toFixed(6)) : ms);
+  return { p50: round(q.p50), p90: round(q.p90), p99: round(q.p99), max: round(q.max) };
 }
 
 /** Nearest-rank quantile of sorted values; 0 for an empty list. */

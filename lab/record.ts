@@ -3,6 +3,7 @@
  * print it (one line each), `lfcc report` reads directories of them, failure files embed its
  * scenario. Field names and meanings follow shared/CLI.md exactly; extra fields are additive.
  */
+import type { PresenceTimeline } from "./presence.ts";
 import type { Scenario } from "./scenario/types.ts";
 
 export interface InvariantResult {
@@ -50,8 +51,12 @@ export interface TimeSeries {
   /** Cumulative reconnects and snapshot fallbacks, aligned with tMs. */
   reconnects: number[];
   snapshotFallbacks: number[];
-  /** Delivery latency (edit made -> applied at a replica) quantiles per sample window, ms. */
-  deliveryLatencyMs: { p50: number[]; p90: number[]; p99: number[]; max: number[] };
+  /**
+   * Delivery latency (edit made -> applied at a replica) quantiles per sample window, ms; `count`
+   * (optional, newer records) is the deliveries in each window: where it is 0 the quantiles are 0
+   * only because nothing was delivered, and reports draw a gap.
+   */
+  deliveryLatencyMs: { p50: number[]; p90: number[]; p99: number[]; max: number[]; count?: number[] };
 }
 
 export interface RunRecord {
@@ -69,6 +74,10 @@ export interface RunRecord {
   /** Extras (additive to CLI.md): */
   faults?: AppliedFault[];
   timeSeries?: TimeSeries;
+  /** Quantiles of every delivery's latency over the whole run, ms (lab/deliveries.ts). Outside `metrics`, whose keys CLI.md fixes. */
+  deliveryLatencyMs?: { p50: number; p90: number; p99: number; max: number };
+  /** Who each client believed present, over time (lab/presence.ts), for the report's presence chart. */
+  presence?: PresenceTimeline;
   /** The full scenario that ran (so a report can build the replay command and failure files). */
   scenarioSpec?: Scenario;
   /** Shell command that reproduces this run. */

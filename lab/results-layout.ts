@@ -13,3 +13,14 @@ export function runName(record: Pick<RunRecord, "scenario" | "seed" | "mode">): 
 export function runRecordPath(outDir: string, record: Pick<RunRecord, "scenario" | "seed" | "mode">): string {
   return join(outDir, "runs", `${runName(record)}.json`);
 }
+
+/** `<out>/shard.json`, written by `lfcc gate --shard i/n`: what this folder holds of the whole gate. */
+export const SHARD_MANIFEST = "shard.json";
+
+export interface ShardManifest {
+  shard: number;
+  of: number;
+  /** runName()s of the sim and chaos runs this shard owns (fuzz runs are named by what they explore). */
+  runs: string[];
+  fuzzRuns: number;
+}

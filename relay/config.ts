@@ -62,6 +62,37 @@ export interface RelayConfig {
 
   /** A client whose socket buffer exceeds this is closed with 4008 (slow consumer). Default 8 MiB. */
   maxBufferedBytes: number;
+  /**
+   * Bytes buffered for slow readers across the whole process (PROTOCOL.md section 8). Over it,
+   * the connections with the largest buffers are closed with 4008 until the total is back under.
+   * Default 256 MiB.
+   */
+  maxBufferedBytesTotal: number;
+
+  /**
+   * State requests (SNAPSHOT_REQUEST, SYNC_STEP1) have their own per-connection token bucket, so a
+   * client cannot make its peers serve the document over and over (PROTOCOL.md section 8). Over it:
+   * `ERROR RATE_LIMITED`. Editors: default 5 requests/s, burst 50.
+   */
+  stateRequestsPerSecond: number;
+  stateRequestBurst: number;
+  /** The same for viewers, who never serve anyone. Default 1 request/s, burst 10. */
+  viewerStateRequestsPerSecond: number;
+  viewerStateRequestBurst: number;
+
+  /**
+   * With a cluster secret: a routed message whose signed `ts` is further than this from our
+   * clock, in either direction, is dropped as a replay (PROTOCOL.md section 8). Never longer than
+   * dedupWindowMs (clamped), so a replay is either a duplicate or stale. Relay clocks must agree
+   * within it (NTP). Default 30 000 ms.
+   */
+  signedFreshnessMs: number;
+
+  /**
+   * Check that every `update` / state vector from a client is valid base64 of a decodable Yjs v1
+   * update (PROTOCOL.md section 8). Default true; false exists only to measure its cost (bench/).
+   */
+  validateCrdtPayloads: boolean;
 
   /** When set, every routed message is HMAC-SHA256 signed and unsigned ones are dropped. */
   clusterSecret?: string;
@@ -88,6 +119,13 @@ export const DEFAULT_RELAY_CONFIG: Omit<RelayConfig, "serverId"> = {
   dedupWindowMs: 60_000,
   dedupMaxEntries: 50_000,
   maxBufferedBytes: 8 * 1024 * 1024,
+  maxBufferedBytesTotal: 256 * 1024 * 1024,
+  stateRequestsPerSecond: 5,
+  stateRequestBurst: 50,
+  viewerStateRequestsPerSecond: 1,
+  viewerStateRequestBurst: 10,
+  signedFreshnessMs: 30_000,
+  validateCrdtPayloads: true,
 };
 
 export function resolveRelayConfig(
@@ -97,6 +135,8 @@ export function resolveRelayConfig(
   if (config.rateLimitBurstMessages > 500) {
     throw new Error("rateLimitBurstMessages must be at most 500 (PROTOCOL.md section 5)");
   }
+  // PROTOCOL.md section 8: the freshness window never outlasts de-duplication.
+  config.signedFreshnessMs = Math.min(config.signedFreshnessMs, config.dedupWindowMs);
   return config;
 }
 

@@ -24,11 +24,22 @@ export type RelayEvent =
   /** A remote server's roster went stale: its clients were reported gone. */
   | { type: "presence-expired"; docId: string; senderIds: string[] }
   /**
-   * A client frame or a routed Redis message refused (bad shape, too deep, undecodable update,
-   * stale signature...). `reason` is a short stable code; `/metrics` counts it as
-   * lfcc_rejected_total{reason,source} (relay/server/rejections.ts).
+   * Hostile or broken input refused (PROTOCOL.md section 8), by reason: "depth", "bad-update",
+   * "oversize", "malformed", "rate-limited", "state-request-budget", "forbidden", "doc-mismatch"
+   * (client frames); "forged", "stale", "future", "depth", "bad-update", "malformed" (Redis);
+   * "callback-error" (a handler or timer threw and was contained), "slow-consumer-total" (the
+   * process-wide buffer bound closed a reader). docs/HOSTILE-INPUT.md lists them all. `/metrics`
+   * counts it as lfcc_rejected_total{reason,source} (relay/server/rejections.ts).
    */
-  | { type: "input-rejected"; reason: string; source: "client" | "redis" };
+  | InputRejectedEvent;
+
+export type RejectionSource = "client" | "redis";
+
+export interface InputRejectedEvent {
+  type: "input-rejected";
+  reason: string;
+  source: RejectionSource;
+}
 
 export interface RelayStats {
   serverId: string;
@@ -59,4 +70,6 @@ export interface RelayStats {
   reconnects: number;
   /** Messages from local clients accepted and routed. */
   messagesRouted: number;
+  /** Every `input-rejected` event, counted by source then reason: lfcc_rejected_total{reason,source}. */
+  rejected: Record<RejectionSource, Record<string, number>>;
 }

@@ -23,16 +23,19 @@ import type { BusTopology, MessageBus } from "./bus/message-bus.ts";
 import type { OutageQueue, QueueLimits } from "./bus/outage-queue.ts";
 import { resolveRelayConfig, type RelayConfig } from "./config.ts";
 import { BusInbox } from "./core/bus-inbox.ts";
+import { ServerLiveness } from "./core/liveness.ts";
+import { BEAT_CHANNEL } from "./bus/routed.ts";
 import { ClientInbox } from "./core/client-inbox.ts";
 import type { ClientConnection } from "./core/client-connection.ts";
 import { DocMembership } from "./core/doc-membership.ts";
+import { worthLogging } from "./core/log-throttle.ts";
 import { Outbound, safeClose, SERVER_SENDER } from "./core/outbound.ts";
 import { Publisher } from "./core/publisher.ts";
 import { newCounters, type RelayContext } from "./core/relay-context.ts";
 import { RemotePresence } from "./core/remote-presence.ts";
 import { SnapshotBroker } from "./core/snapshot-broker.ts";
 import { createSnapshotHost } from "./core/snapshot-host.ts";
-import { ConnectionRateLimiter } from "./core/token-bucket.ts";
+import { ConnectionRateLimiter, stateRequestBucket } from "./core/token-bucket.ts";
 import type { RelayEvent, RelayStats } from "./events.ts";
 import { generateServerId } from "./ids.ts";
 import type { Clock, Logger, Random, RelayPorts, RelaySocket, TimerHandle } from "./ports.ts";
@@ -94,6 +97,7 @@ export class StatelessCollabRelay {
   private readonly snapshots: SnapshotBroker<ClientConnection>;
   private readonly clientInbox: ClientInbox;
   private readonly busInbox: BusInbox;
+  private readonly liveness: ServerLiveness;
   private readonly onEvent: (event: RelayEvent) => void;
   private readonly createOutageQueue?: (limits: QueueLimits) => OutageQueue;
   private heartbeatTimer: TimerHandle | undefined;
@@ -114,11 +118,15 @@ export class StatelessCollabRelay {
     this.outbound = new Outbound(this.ctx, (conn, reason) => this.membership.detach(conn, reason));
     this.publisher = new Publisher(this.ctx);
     this.snapshots = new SnapshotBroker<ClientConnection>(createSnapshotHost(this.ctx, this.outbound, this.publisher));
-    this.membership = new DocMembership(this.ctx, this.outbound, this.publisher, (conn) => this.snapshots.clientGone(conn));
+    this.membership = new DocMembership(this.ctx, this.outbound, this.publisher, (conn) => {
+      this.snapshots.clientGone(conn);
+      this.outbound.forget(conn);
+    });
     this.clientInbox = new ClientInbox(this.ctx, this.outbound, this.publisher, this.snapshots, (conn, reason) =>
       this.membership.detach(conn, reason),
     );
-    this.busInbox = new BusInbox(this.ctx, this.outbound, this.publisher, this.snapshots);
+    this.liveness = new ServerLiveness(this.ctx, this.publisher);
+    this.busInbox = new BusInbox(this.ctx, this.outbound, this.publisher, this.snapshots, this.liveness);
   }
 
   /** Connects the bus in the background: clients are served at once, Redis or not. */
@@ -143,7 +151,7 @@ export class StatelessCollabRelay {
     await this.initialize();
     await this.membership.subscribeDoc(docId);
     if (conn.gone || this.closing) return;
-    this.membership.attach(conn);
+    this.ctx.contain("attach", "client", () => this.membership.attach(conn));
   }
 
   /** Never throws: bad input gets an ERROR, a bug gets ERROR INTERNAL, the server keeps running. */
@@ -153,14 +161,16 @@ export class StatelessCollabRelay {
     try {
       this.clientInbox.processFrame(conn, data);
     } catch (error) {
-      this.logger.error({ event: "handle-message-failed", senderId: conn.senderId, error: String(error) }, "message handling failed");
-      this.outbound.sendError(conn, ErrorCode.INTERNAL, "internal error");
+      this.ctx.reject("callback-error", "client");
+      const count = this.ctx.counters.rejected.client["callback-error"]!;
+      if (worthLogging(count)) this.logger.error({ event: "handle-message-failed", senderId: conn.senderId, count, error: String(error) }, "message handling failed");
+      this.ctx.contain("error-reply", "client", () => this.outbound.sendError(conn, ErrorCode.INTERNAL, "internal error"));
     }
   }
 
   handleDisconnection(ws: RelaySocket): void {
     const conn = this.connections.get(ws);
-    if (conn) this.membership.detach(conn, undefined);
+    if (conn) this.ctx.contain("disconnect", "client", () => this.membership.detach(conn, undefined));
   }
 
   /** Graceful: peers hear LEAVE for our clients, clients get 1001 (reconnect elsewhere). */
@@ -178,7 +188,7 @@ export class StatelessCollabRelay {
     this.connections.clear();
     this.docs.clear();
     const channelsToDrop = this.membership.dropAllSubscriptions();
-    await Promise.all([...channelsToDrop, channels.server(this.serverId)].map((channel) => this.bus.unsubscribe(channel)));
+    await Promise.all([...channelsToDrop, channels.server(this.serverId), BEAT_CHANNEL].map((channel) => this.bus.unsubscribe(channel)));
     await this.bus.disconnect();
   }
 
@@ -189,6 +199,7 @@ export class StatelessCollabRelay {
       activeDocuments: this.docs.size,
       activeConnections: this.connections.size,
       ...this.ctx.counters,
+      rejected: { client: { ...this.ctx.counters.rejected.client }, redis: { ...this.ctx.counters.rejected.redis } },
     };
   }
 
@@ -238,6 +249,7 @@ export class StatelessCollabRelay {
   protected expireStalePresence(): void {
     for (const change of this.remotePresence.expire(this.clock.now(), this.config.presenceTimeoutMs)) {
       this.busInbox.announcePresence(change, "server-timeout");
+      this.liveness.noteExpired(change);
       this.emit({ type: "presence-expired", docId: change.docId, senderIds: change.left });
     }
   }
@@ -255,15 +267,20 @@ export class StatelessCollabRelay {
       reconnectMaxMs: this.config.redisReconnectMaxMs,
       createQueue: this.createOutageQueue,
     });
-    this.bus.onMessage((channel, message) => this.busInbox.onBusMessage(channel, message));
-    this.bus.onEvent((event) => this.busInbox.onBusEvent(event));
-    this.heartbeatTimer = this.clock.setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
+    this.bus.onMessage((channel, message, link) =>
+      this.ctx.contain("bus-message", "redis", () => this.busInbox.onBusMessage(channel, message, link)),
+    );
+    this.bus.onEvent((event) => this.ctx.contain("bus-event", "redis", () => this.busInbox.onBusEvent(event)));
+    const heartbeat = () => this.ctx.contain("heartbeat", "redis", () => this.heartbeat());
+    this.heartbeatTimer = this.clock.setInterval(heartbeat, this.config.heartbeatIntervalMs);
     void this.bus.subscribe(channels.server(this.serverId));
+    void this.liveness.subscribe();
     void this.bus.connect();
   }
 
   private heartbeat(): void {
-    for (const docId of this.docs.keys()) if (this.bus.isConnected(channels.presence(docId))) this.publisher.publishRoster(docId, false);
+    // One beat, not a roster per document: idle Redis traffic does not grow with the documents held.
+    this.liveness.beat();
     // Expiry runs even while our own Redis link is down. A remote client we have not heard of for
     // presenceTimeoutMs is unreachable from here whatever the cause, and only this keeps the ghost
     // bound (PROTOCOL.md section 5: LEAVE within 15 s) when a peer departs during our outage: the
@@ -273,8 +290,10 @@ export class StatelessCollabRelay {
   }
 
   private newConnection(ws: RelaySocket, docId: string, senderId: string, role: Role): ClientConnection {
-    const limiter = this.config.enableRateLimiting ? new ConnectionRateLimiter(this.config, this.clock.now()) : null;
-    return { ws, docId, senderId, role, hasState: false, attached: false, gone: false, limiter };
+    const { config } = this;
+    const limiter = config.enableRateLimiting ? new ConnectionRateLimiter(config, this.clock.now()) : null;
+    const stateRequests = config.enableRateLimiting ? stateRequestBucket(config, role, this.clock.now()) : null;
+    return { ws, docId, senderId, role, hasState: false, attached: false, gone: false, limiter, stateRequests, answersOwed: new Map() };
   }
 
   /** The state every part shares; seams call back into this object so overrides are honoured. */
@@ -300,6 +319,20 @@ export class StatelessCollabRelay {
         expireStalePresence: () => this.expireStalePresence(),
       },
       emit: (event) => this.emit(event),
+      reject: (reason, source) => {
+        const bySource = counters.rejected[source];
+        bySource[reason] = (bySource[reason] ?? 0) + 1;
+        this.emit({ type: "input-rejected", reason, source });
+      },
+      contain: (where, source, fn) => {
+        try {
+          fn();
+        } catch (error) {
+          this.ctx.reject("callback-error", source);
+          const count = counters.rejected[source]["callback-error"]!;
+          if (worthLogging(count)) this.logger.error({ event: "callback-failed", where, count, error: String(error) }, "a relay callback threw; contained");
+        }
+      },
       newMessageId: () => idPrefix + (++idCounter).toString(36),
       isDuplicate: (senderId, messageId) => {
         if (!dedup.isDuplicate(`${senderId}|${messageId}`, this.clock.now())) return false;

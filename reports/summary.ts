@@ -18,6 +18,30 @@ export interface Totals {
   failed: number;
 }
 
+/** The numbers a release decision looks at first, per run (null: not measured / never). */
+export interface KeyMetrics {
+  peakQueue: number;
+  dropped: number;
+  p99LatencyMs: number | null;
+  convergenceMs: number | null;
+  reconnects: number;
+}
+
+export function keyMetrics(record: RunRecord): KeyMetrics {
+  const m = record.metrics;
+  return { peakQueue: m.queuedMax, dropped: m.dropped, p99LatencyMs: record.deliveryLatencyMs?.p99 ?? null, convergenceMs: m.convergenceMs, reconnects: m.reconnects };
+}
+
+/** Invariant names across the runs, in the order the runs list them (the summary table's columns). */
+export function invariantNames(records: readonly RunRecord[]): string[] {
+  return [...new Set(records.flatMap((record) => record.invariants.map((invariant) => invariant.name)))];
+}
+
+/** Failing runs first, then by scenario, seed, mode. */
+export function failuresFirst(rows: readonly SummaryRow[]): SummaryRow[] {
+  return [...rows].sort((a, b) => Number(a.record.passed) - Number(b.record.passed) || compareRuns(a.record, b.record));
+}
+
 export function summaryRows(records: readonly RunRecord[]): SummaryRow[] {
   return [...records].sort(compareRuns).map((record) => ({
     record,

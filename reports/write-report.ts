@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunRecord } from "../lab/record.ts";
+import { currentBuildInfo, type BuildInfo } from "./build-info.ts";
 import { toHtml } from "./html/page.ts";
 import { toJunitXml } from "./junit.ts";
 import { toMarkdown } from "./markdown.ts";
@@ -16,7 +17,13 @@ export interface WrittenReport {
   totals: Totals;
 }
 
-export async function writeReport(records: readonly RunRecord[], outDir: string): Promise<WrittenReport> {
+export interface ReportOptions {
+  /** Which build the report judges; default: this checkout, now. */
+  build?: BuildInfo;
+}
+
+export async function writeReport(records: readonly RunRecord[], outDir: string, options: ReportOptions = {}): Promise<WrittenReport> {
+  const build = options.build ?? currentBuildInfo();
   await mkdir(outDir, { recursive: true });
   const files = {
     html: join(outDir, "index.html"),
@@ -27,8 +34,8 @@ export async function writeReport(records: readonly RunRecord[], outDir: string)
   // results.json carries the replay command each report shows, so tools need not rebuild it.
   const withReplay = summaryRows(records).map((row) => ({ ...row.record, replayCommand: row.replay }));
   await Promise.all([
-    writeFile(files.html, toHtml(records)),
-    writeFile(files.markdown, toMarkdown(records)),
+    writeFile(files.html, toHtml(records, build)),
+    writeFile(files.markdown, toMarkdown(records, build)),
     writeFile(files.results, JSON.stringify(withReplay, null, 2) + "\n"),
     writeFile(files.junit, toJunitXml(records)),
   ]);

@@ -18,7 +18,11 @@ const LFCC_BIN = ["../../bin/lfcc.js", "../../../bin/lfcc.js"]
   .find((path) => existsSync(path)) ?? fileURLToPath(new URL("../../bin/lfcc.js", import.meta.url));
 /** Lines of relay log kept per server (the tail matters most for a post-mortem). */
 const LOG_LINES_KEPT = 20_000;
-/** How long `lfcc serve` may take to print `listening` (tsx compiles on first start). */
+/**
+ * How long `lfcc serve` may take to print `listening`. bin/lfcc.js runs the build (dist/) when it
+ * is current, a few hundred ms (bench/cli-startup.ts); in a checkout with edited sources it runs
+ * them through tsx, which compiles on first start: the timeout is for that case and loaded CI.
+ */
 const START_TIMEOUT_MS = 20_000;
 
 export interface RelayProcessOptions {

@@ -8,6 +8,7 @@
 import { startRedisServer, REDIS_INSTALL_HINT } from "./redis-server.ts";
 import { startToxiproxyServer, findToxiproxyBinary, TOXIPROXY_INSTALL_HINT } from "./toxiproxy-server.ts";
 import { findBinary } from "./find-binary.ts";
+import { containerFallbackNote, containerRuntime } from "./container-runtime.ts";
 
 export interface ServiceOptions {
   redisUrl?: string;
@@ -49,9 +50,10 @@ export async function acquireServices(options: ServiceOptions = {}): Promise<Cha
     for (const stop of teardowns.reverse()) await stop().catch(() => undefined);
   };
   const missing = missingServices(options);
-  if (missing.length > 0 && (options.allowContainers === false || !(await dockerAvailable()))) {
+  if (missing.length > 0) {
+    const runtime = options.allowContainers === false ? "disabled" : await containerRuntime();
     // Say everything that is missing at once, not one tool per attempt.
-    throw new ChaosSetupError(`${missing.join("; ")} (no Docker engine for testcontainers either)`);
+    if (runtime !== "available") throw new ChaosSetupError(`${missing.join("; ")} ${containerFallbackNote(runtime)}`);
   }
   try {
     const redis = await acquireRedis(options, teardowns);
@@ -127,11 +129,5 @@ async function acquireToxiproxy(options: ServiceOptions, teardowns: Array<() => 
 }
 
 async function dockerAvailable(): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient } = await import("testcontainers");
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
+  return (await containerRuntime()) === "available";
 }

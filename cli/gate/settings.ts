@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseDurationMs } from "../../lab/scenario/index.ts";
 import { UsageError } from "../usage-error.ts";
 import { parseSeedRange } from "../seeds.ts";
+import { parseShard, type Shard } from "./shard.ts";
 
 /** Seeds 1..K per library scenario unless --seeds (a count K or a range A..B) says otherwise. */
 export const DEFAULT_GATE_SEEDS = 3;
@@ -14,6 +15,8 @@ export const DEFAULT_GATE_SEEDS = 3;
 export const DEFAULT_GATE_FUZZ_RUNS = 100;
 /** Shrinking a fuzz failure may take this long; the gate fails either way, shrinking only makes the failure file smaller. */
 export const DEFAULT_GATE_SHRINK_TIME_MS = 60_000;
+/** Sim runs re-run in a separate process to check determinism (cli/gate/determinism.ts); 0 skips the check. */
+export const DEFAULT_GATE_DETERMINISM_RUNS = 2;
 export const DEFAULT_GATE_OUT_DIR = "lfcc-out/gate";
 export const DEFAULT_SCENARIOS_DIR = "scenarios";
 
@@ -28,6 +31,8 @@ export interface GateFlags {
   scenarios?: string;
   regressions?: string;
   out?: string;
+  shard?: string;
+  determinismRuns?: string;
 }
 
 export interface GateSettings {
@@ -39,6 +44,9 @@ export interface GateSettings {
   /** null: no chaos stage. `scenarios` null means every library scenario. */
   chaos: { scenarios: string[] | null; timeScale: number } | null;
   outDir: string;
+  /** null: the whole gate on this machine. */
+  shard: Shard | null;
+  determinismRuns: number;
 }
 
 export function parseGateFlags(flags: GateFlags, nowMs: number): GateSettings {
@@ -62,6 +70,8 @@ export function parseGateFlags(flags: GateFlags, nowMs: number): GateSettings {
     },
     chaos: flags.chaos ? { scenarios: nameList(flags.chaosScenarios), timeScale: timeScale(flags.chaosTimeScale) } : null,
     outDir: flags.out ?? DEFAULT_GATE_OUT_DIR,
+    shard: flags.shard === undefined ? null : parseShard(flags.shard),
+    determinismRuns: flags.determinismRuns === undefined ? DEFAULT_GATE_DETERMINISM_RUNS : count("--determinism-runs", flags.determinismRuns, 0),
   };
 }
 

@@ -9,13 +9,17 @@ export interface StageResult {
   records: RunRecord[];
   /** An extra line, e.g. how to re-explore the fuzz stage. */
   note?: string;
+  /** A check over runs another stage already counts (the determinism self-check): shown, not counted twice. */
+  checkOnly?: boolean;
+  /** What "passed" means for this stage's lines (default: the run passed). */
+  passedOf?: (record: RunRecord) => boolean;
 }
 
 export function gateSummary(stages: StageResult[], report: WrittenReport): string {
-  const all = stages.flatMap((stage) => stage.records);
+  const all = stages.filter((stage) => !stage.checkOnly).flatMap((stage) => stage.records);
   const failed = all.filter((record) => !record.passed);
   const lines = stages.map((stage) => {
-    const passed = stage.records.filter((record) => record.passed).length;
+    const passed = stage.records.filter(stage.passedOf ?? ((record) => record.passed)).length;
     const verdict = passed === stage.records.length ? "ok  " : "FAIL";
     return `${verdict} ${stage.title}: ${passed}/${stage.records.length} passed${stage.note ? `  (${stage.note})` : ""}`;
   });

@@ -45,14 +45,18 @@ export type RawFault = { kind: FaultKind; atPermille: number } & RawFields;
 
 const faultLength = () => stepMs(500, MAX_FAULT_LENGTH_MS);
 /** Shrinks toward "all of Redis" (no shard). */
-const optionalShard = () => fc.option(anyIndex(), { nil: undefined });
+const shardField = (shards: boolean): { shard?: fc.Arbitrary<number | undefined> } =>
+  shards ? { shard: fc.option(anyIndex(), { nil: undefined }) } : {};
 
-/** One raw-fault arbitrary per kind. */
-const RAW_BY_KIND: Record<FaultKind, () => fc.Arbitrary<RawFields>> = {
+/**
+ * One raw-fault arbitrary per kind. `shards`: also draw which Redis Cluster master a Redis fault
+ * hits (off by default, so the default stream, and with it the planted-bug budgets, stays as tuned).
+ */
+const rawByKind = (shards: boolean): Record<FaultKind, () => fc.Arbitrary<RawFields>> => ({
   crash: () => fc.record({ server: anyIndex(), restartAfterMs: fc.option(stepMs(500, 15_000), { nil: undefined }) }),
   stop: () => fc.record({ server: anyIndex(), restartAfterMs: fc.option(stepMs(500, 15_000), { nil: undefined }) }),
-  redisOutage: () => fc.record({ forMs: faultLength(), shard: optionalShard() }),
-  redisRestart: () => fc.record({ shard: optionalShard() }),
+  redisOutage: () => fc.record({ forMs: faultLength(), ...shardField(shards) }),
+  redisRestart: () => (shards ? fc.record(shardField(shards)) : fc.constant({})),
   // One side bit per candidate node (redis, s1..s4): which side of the cut it is on.
   partition: () => fc.record({ sideBits: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), forMs: faultLength() }),
   disconnect: () => fc.record({ clients: fc.array(anyIndex(), { minLength: 1, maxLength: 3 }), forMs: faultLength() }),
@@ -64,15 +68,16 @@ const RAW_BY_KIND: Record<FaultKind, () => fc.Arbitrary<RawFields>> = {
       addMs: fc.integer({ min: 1, max: 100 }).map((n) => n * 10),
       jitterMs: fc.integer({ min: 0, max: 20 }).map((n) => n * 10),
       forMs: faultLength(),
-      shard: optionalShard(),
+      ...shardField(shards),
     }),
   slowClient: () => fc.record({ client: anyIndex(), forMs: faultLength() }),
   clockSkew: () => fc.record({ server: anyIndex(), offsetMs: stepMs(-MAX_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS) }),
   join: () => fc.record({ count: fc.integer({ min: 1, max: 2 }), doc: fc.option(anyIndex(), { nil: undefined }), server: fc.option(anyIndex(), { nil: undefined }) }),
   leave: () => fc.record({ clients: fc.array(anyIndex(), { minLength: 1, maxLength: 2 }) }),
-};
+});
 
-export function rawFaultArbitrary(kinds: readonly FaultKind[] = ALL_FAULT_KINDS): fc.Arbitrary<RawFault> {
+export function rawFaultArbitrary(kinds: readonly FaultKind[] = ALL_FAULT_KINDS, shards = false): fc.Arbitrary<RawFault> {
+  const RAW_BY_KIND = rawByKind(shards);
   return fc.oneof(
     ...kinds.map((kind) =>
       fc

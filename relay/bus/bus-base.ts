@@ -16,11 +16,11 @@ export function defaultBusOptions(): BusOptions {
 }
 
 export class BusHandlers {
-  readonly message: Array<(channel: string, message: string) => void> = [];
+  readonly message: Array<(channel: string, message: string, link?: string) => void> = [];
   readonly event: Array<(event: BusEvent) => void> = [];
 
-  deliver(channel: string, message: string): void {
-    for (const handler of this.message) handler(channel, message);
+  deliver(channel: string, message: string, link?: string): void {
+    for (const handler of this.message) handler(channel, message, link);
   }
 
   emit(event: BusEvent): void {

@@ -44,7 +44,7 @@ export interface PublishOptions {
 }
 
 export interface MessageBus {
-  readonly kind: "redis" | "memory";
+  readonly kind: "redis" | "memory" | "cluster";
   /** Called by the relay before `connect()`; explicit options given to the factory win. */
   configure(options: Partial<BusOptions>): void;
   /** Starts connecting; resolves after the first attempt whatever its outcome (never rejects). */
@@ -62,7 +62,13 @@ export interface MessageBus {
   numsub(channel: string): Promise<number>;
   activeSubscriptions(): number;
   queueDepth(): { messages: number; bytes: number };
-  onMessage(handler: (channel: string, message: string) => void): void;
+  /**
+   * `link`: which link delivered it, when the bus has several (a cluster's shard index, as
+   * `linkOf` names it); undefined on a single link.
+   */
+  onMessage(handler: (channel: string, message: string, link?: string) => void): void;
+  /** Cluster buses only: the link (shard) that carries `channel`; absent means one link for all. */
+  linkOf?(channel: string): string;
   onEvent(handler: (event: BusEvent) => void): void;
   /** Cluster buses only: shard counts for /health. */
   topology?(): BusTopology;

@@ -11,6 +11,8 @@
  * - keeps server-addressed channels (`lfcc:server:<id>`, snapshot answers) on EVERY shard: the
  *   server subscribes `lfcc:server:<id>{<tag of shard k>}` on each, a publisher uses the first
  *   shard it reaches, so one lost master does not cut snapshot answers for the other shards' docs,
+ * - publishes the servers' liveness beat (`lfcc:beat`) on EVERY shard and says which shard each
+ *   copy came by (`link`), so a server is judged alive per shard, for the documents of that shard,
  * - sums queue depths, and tags every shard's `bus-status` with the channels it concerns.
  * Follows no resharding or failover after discovery (the cluster the relays start with is the one
  * they use; see docs).
@@ -21,6 +23,7 @@ import { fromClusterChannel, hashSlot, SLOT_COUNT, toClusterChannel } from "./cl
 import type { BusEvent, BusOptions, BusTopology, MessageBus, PublishOptions } from "./message-bus.ts";
 import { BoundedOutageQueue, utf8Bytes, type OutageQueue } from "./outage-queue.ts";
 import { RedisMessageBus } from "./redis-bus.ts";
+import { BEAT_CHANNEL } from "./routed.ts";
 
 interface Shard {
   readonly info: ClusterShard;
@@ -31,16 +34,20 @@ interface Shard {
 }
 
 const SERVER_CHANNEL_PREFIX = "lfcc:server:";
+/** Published on every shard (routed.ts BEAT_CHANNEL). */
+const BROADCAST_CHANNELS: ReadonlySet<string> = new Set([BEAT_CHANNEL]);
 
+/** Channels that live on every shard: server-addressed ones and broadcasts. */
 function isServerChannel(channel: string): boolean {
-  return channel.startsWith(SERVER_CHANNEL_PREFIX) && !channel.includes("{");
+  return (channel.startsWith(SERVER_CHANNEL_PREFIX) && !channel.includes("{")) || BROADCAST_CHANNELS.has(channel);
 }
 
-/** `lfcc:server:s1{7}` (one shard's copy of a server channel) -> `lfcc:server:s1`. */
+/** `lfcc:server:s1{7}` / `lfcc:beat{7}` (one shard's copy) -> `lfcc:server:s1` / `lfcc:beat`. */
 function fromWire(channel: string): string {
-  if (channel.startsWith(SERVER_CHANNEL_PREFIX) && channel.endsWith("}")) {
-    const open = channel.indexOf("{");
-    if (open > SERVER_CHANNEL_PREFIX.length) return channel.slice(0, open);
+  const open = channel.indexOf("{");
+  if (open > 0 && channel.endsWith("}")) {
+    const base = channel.slice(0, open);
+    if ((base.startsWith(SERVER_CHANNEL_PREFIX) && base.length > SERVER_CHANNEL_PREFIX.length) || BROADCAST_CHANNELS.has(base)) return base;
   }
   return fromClusterChannel(channel);
 }
@@ -52,7 +59,7 @@ function tagFor(slotOwner: Int16Array, owner: number): string {
 }
 
 export class ShardedMessageBus implements MessageBus {
-  readonly kind = "redis" as const;
+  readonly kind = "cluster" as const;
   private options: BusOptions;
   private readonly fromRelay: Partial<BusOptions> = {};
   private readonly handlers = new BusHandlers();
@@ -103,6 +110,10 @@ export class ShardedMessageBus implements MessageBus {
   }
 
   publish(channel: string, message: string, options: PublishOptions = {}): void {
+    if (BROADCAST_CHANNELS.has(channel)) {
+      for (const [shard, wire] of this.wireNames(channel)) shard.bus.publish(wire, message, options);
+      return;
+    }
     if (isServerChannel(channel) && this.shards.length > 0) return this.publishToServer(channel, message, options);
     const shard = this.shardOf(channel);
     if (shard) shard.bus.publish(toClusterChannel(channel), message, options);
@@ -148,6 +159,10 @@ export class ShardedMessageBus implements MessageBus {
   topology(): BusTopology {
     const reachable = this.shards.filter((shard) => shard.bus.isConnected()).length;
     return { mode: "cluster", nodes: this.shards.length || this.seedCount, reachableNodes: reachable };
+  }
+
+  linkOf(channel: string): string {
+    return String(this.shardIndexOf(channel));
   }
 
   /** Index of the shard carrying `channel`, for tests and the simulator's observers. */
@@ -217,7 +232,7 @@ export class ShardedMessageBus implements MessageBus {
     const bus = new RedisMessageBus((role) => this.connector.connect(info, role), this.explicit);
     bus.configure(this.fromRelay);
     const shard: Shard = { info, bus, tag: tagFor(this.slotOwner, index), queued: { messages: 0, bytes: 0 } };
-    bus.onMessage((channel, message) => this.handlers.deliver(fromWire(channel), message));
+    bus.onMessage((channel, message) => this.handlers.deliver(fromWire(channel), message, String(index)));
     bus.onEvent((event) => this.onShardEvent(shard, index, event));
     return shard;
   }

@@ -4,14 +4,18 @@
  * bus's own events (queue depth, drops, connect / reconnect).
  */
 import type { BusEvent } from "../bus/message-bus.ts";
-import { channelMatches, decodeRouted, RoutedType } from "../bus/routed.ts";
+import { channelMatches, decodeRouted, RoutedType, type RoutedRejection } from "../bus/routed.ts";
 import { channels, MessageType, type RoutedMessage } from "../protocol/messages.ts";
+import { creditSyncStep1 } from "./answer-credits.ts";
+import { addressee } from "./client-inbox.ts";
 import type { ClientConnection } from "./client-connection.ts";
+import { worthLogging } from "./log-throttle.ts";
 import { envelopeOf, type Outbound } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
 import type { PresenceChange } from "./remote-presence.ts";
 import type { SnapshotBroker } from "./snapshot-broker.ts";
+import type { ServerLiveness } from "./liveness.ts";
 
 export class BusInbox {
   constructor(
@@ -19,19 +23,31 @@ export class BusInbox {
     private readonly outbound: Outbound,
     private readonly publisher: Publisher,
     private readonly snapshots: SnapshotBroker<ClientConnection>,
+    private readonly liveness?: ServerLiveness,
   ) {}
 
-  onBusMessage(channel: string, text: string): void {
+  onBusMessage(channel: string, text: string, link = ""): void {
     const { ctx } = this;
     try {
-      const decoded = decodeRouted(text, { ownServerId: ctx.serverId, clusterSecret: ctx.config.clusterSecret });
+      const decoded = decodeRouted(text, {
+        ownServerId: ctx.serverId,
+        channel,
+        clusterSecret: ctx.config.clusterSecret,
+        freshnessMs: ctx.config.signedFreshnessMs,
+        nowMs: ctx.clock.now(),
+        checkCrdt: ctx.config.validateCrdtPayloads,
+      });
       if (!decoded.ok) return this.countRejected(decoded.reason);
       const message = decoded.message;
       if (!channelMatches(channel, message)) return this.countRejected("malformed");
+      // Before de-duplication: a cluster delivers one copy of a beat per shard, each meaning "alive here".
+      if (message.type === RoutedType.BEAT) return this.liveness?.onBeat(message, link);
       if (message.type !== RoutedType.BATCH) return this.handleRouted(message);
       for (const inner of message.payload.messages as RoutedMessage[]) this.handleRouted(inner);
     } catch (error) {
-      ctx.logger.error({ event: "bus-message-failed", channel, error: String(error) }, "routed message handling failed");
+      ctx.reject("callback-error", "redis");
+      const count = ctx.counters.rejected.redis["callback-error"]!;
+      if (worthLogging(count)) ctx.logger.error({ event: "bus-message-failed", channel, count, error: String(error) }, "routed message handling failed");
     }
   }
 
@@ -76,13 +92,15 @@ export class BusInbox {
     if (resumed || docIds.length > 0) ctx.seams.resyncAfterReconnect(docIds);
   }
 
-  private countRejected(reason: "malformed" | "own" | "forged"): void {
+  private countRejected(reason: RoutedRejection): void {
+    if (reason === "own") return; // our own publish coming back: expected, not hostile
     if (reason === "forged") {
       this.ctx.counters.forgedDropped++;
       this.ctx.emit({ type: "forged-dropped" });
     } else if (reason === "malformed") {
       this.ctx.counters.malformedDropped++;
     }
+    this.ctx.reject(reason, "redis");
   }
 
   private handleRouted(message: RoutedMessage): void {
@@ -97,8 +115,10 @@ export class BusInbox {
     if (type === MessageType.SNAPSHOT_RESPONSE) return this.snapshots.responseFromServer(payload);
     if (type === MessageType.PRESENCE) ctx.remotePresence.presenceSeen(docId, message.sourceServerId, message.senderId, ctx.clock.now());
     const frame = JSON.stringify(envelopeOf(message));
-    const to = type === MessageType.SYNC_STEP1 ? payload.to : undefined;
-    if (typeof to === "string") this.outbound.sendToClientId(docId, to, frame);
+    const to = addressee(message);
+    if (type === MessageType.SYNC_STEP1) creditSyncStep1(ctx.docs.get(docId) ?? [], message.senderId, to, null);
+    // An addressed answer reaches its one client, or nobody: never a broadcast (PROTOCOL.md section 8).
+    if (to !== undefined) this.outbound.sendToClientId(docId, to, frame);
     else ctx.seams.fanOutLocal(docId, frame, null);
   }
 

@@ -1,7 +1,7 @@
 /** One client connection as the relay tracks it (ephemeral state only: no document content). */
 import type { RelaySocket } from "../ports.ts";
 import type { Role } from "../protocol/messages.ts";
-import type { ConnectionRateLimiter } from "./token-bucket.ts";
+import type { ConnectionRateLimiter, TokenBucket } from "./token-bucket.ts";
 
 export interface ClientConnection {
   readonly ws: RelaySocket;
@@ -15,4 +15,11 @@ export interface ClientConnection {
   /** Disconnected; anything still referring to it must skip it. */
   gone: boolean;
   readonly limiter: ConnectionRateLimiter | null;
+  /** SNAPSHOT_REQUEST / SYNC_STEP1 budget, smaller for viewers (PROTOCOL.md section 8). */
+  readonly stateRequests: TokenBucket | null;
+  /**
+   * Answers this client owes, by asker: a SYNC_STEP1 delivered to it may be answered (a diff and a
+   * SYNC_STEP1 back, both addressed `to` the asker) without spending its own budget.
+   */
+  readonly answersOwed: Map<string, number>;
 }

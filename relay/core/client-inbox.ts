@@ -1,14 +1,19 @@
 /**
  * Frames from the relay's own clients: rate limits, validation, then routing (local fan-out plus
- * a Redis publish) or the snapshot flow. Every refusal is an ERROR frame to the sender.
+ * a Redis publish) or the snapshot flow. Every refusal is an ERROR frame to the sender and is
+ * counted by reason (PROTOCOL.md section 8).
  */
 import { frameBytes, parseClientFrame, type ClientMessage, type RawFrame } from "../protocol/client-frame.ts";
 import { channels, CloseCode, ErrorCode, MessageType, type SnapshotResponsePayload } from "../protocol/messages.ts";
+import { creditSyncStep1, takeOwedAnswer } from "./answer-credits.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import { envelopeOf, safeClose, type Outbound } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
 import type { SnapshotBroker } from "./snapshot-broker.ts";
+
+/** Types that may be addressed to one client with `payload.to` (answers; PROTOCOL.md section 8). */
+const ADDRESSABLE: ReadonlySet<string> = new Set([MessageType.SYNC_STEP1, MessageType.CRDT_UPDATE]);
 
 export class ClientInbox {
   constructor(
@@ -22,11 +27,18 @@ export class ClientInbox {
   processFrame(conn: ClientConnection, data: RawFrame): void {
     const { config } = this.ctx;
     const bytes = frameBytes(data);
-    if (bytes <= config.maxFrameBytes && !this.admit(conn, bytes)) return;
-    const limits = { maxFrameBytes: config.maxFrameBytes, docId: conn.docId, role: conn.role };
+    // Oversized frames are charged too (before anything else), so a flood of them ends in
+    // RATE_LIMITED and then a close, like any other flood (PROTOCOL.md section 8).
+    if (!this.admit(conn, bytes)) return;
+    const limits = { maxFrameBytes: config.maxFrameBytes, docId: conn.docId, role: conn.role, checkCrdt: config.validateCrdtPayloads };
     const result = parseClientFrame(data, limits, bytes);
-    if (!result.ok) return this.outbound.sendError(conn, result.code, result.message);
+    if (!result.ok) {
+      this.ctx.reject(result.reason, "client");
+      return this.outbound.sendError(conn, result.code, result.message);
+    }
     const message = result.message;
+    if (this.isOwedAnswer(conn, message)) conn.limiter?.refund(bytes);
+    else if (isStateRequest(message) && !this.admitStateRequest(conn)) return;
     switch (message.type) {
       case MessageType.CRDT_UPDATE:
         conn.hasState = true;
@@ -53,6 +65,7 @@ export class ClientInbox {
     if (verdict.ok) return true;
     ctx.counters.rateLimited++;
     ctx.emit({ type: "rate-limited", senderId: conn.senderId });
+    ctx.reject("rate-limited", "client");
     if (conn.limiter.consecutiveViolations >= ctx.config.rateLimitCloseAfterViolations) {
       safeClose(conn.ws, CloseCode.POLICY, "rate limit exceeded repeatedly");
       this.detach(conn, "rate-limited");
@@ -62,15 +75,46 @@ export class ClientInbox {
     return false;
   }
 
+  /** SNAPSHOT_REQUEST / SYNC_STEP1 spend the connection's state-request budget. */
+  private admitStateRequest(conn: ClientConnection): boolean {
+    if (!conn.stateRequests) return true;
+    const verdict = conn.stateRequests.take(1, this.ctx.clock.now());
+    if (verdict.ok) return true;
+    this.ctx.counters.rateLimited++;
+    this.ctx.reject("state-request-budget", "client");
+    this.outbound.sendError(conn, ErrorCode.RATE_LIMITED, "state request budget exceeded", Math.max(1, verdict.retryAfterMs));
+    return false;
+  }
+
+  /** An answer the relay asked for (snapshot) or a peer asked for (SYNC_STEP1): not the sender's own traffic. */
+  private isOwedAnswer(conn: ClientConnection, message: ClientMessage): boolean {
+    if (message.type === MessageType.SNAPSHOT_RESPONSE) return this.snapshots.awaitsAnswerFrom(conn, message.payload.requestId);
+    const to = addressee(message);
+    return to !== undefined && takeOwedAnswer(conn, to);
+  }
+
   private routeFromClient(conn: ClientConnection, message: ClientMessage, channel: string): void {
     const { ctx, outbound, publisher } = this;
     if (message.messageId !== undefined && ctx.isDuplicate(conn.senderId, message.messageId)) return;
     const routed = publisher.routed(message.type, conn.docId, conn.senderId, message.payload, message.messageId);
     ctx.counters.messagesRouted++;
     const frame = JSON.stringify(envelopeOf(routed));
-    const to = message.type === MessageType.SYNC_STEP1 ? message.payload.to : undefined;
-    if (typeof to === "string" && outbound.sendToClientId(conn.docId, to, frame)) return; // a local peer: Redis not needed
-    if (typeof to !== "string") ctx.seams.fanOutLocal(conn.docId, frame, conn);
+    const to = addressee(message);
+    if (message.type === MessageType.SYNC_STEP1) creditSyncStep1(ctx.docs.get(conn.docId) ?? [], conn.senderId, to, conn);
+    if (to !== undefined && outbound.sendToClientId(conn.docId, to, frame)) return; // a local peer: Redis not needed
+    // An addressed answer whose client is not here goes to the other servers only, never to our clients.
+    if (to === undefined) ctx.seams.fanOutLocal(conn.docId, frame, conn);
     publisher.publishRouted(channel, routed, { queue: true, batch: true });
   }
+}
+
+/** `payload.to` of an addressable message, else undefined. */
+export function addressee(message: { type: string; payload: Record<string, unknown> }): string | undefined {
+  if (!ADDRESSABLE.has(message.type)) return undefined;
+  const to = message.payload.to;
+  return typeof to === "string" ? to : undefined;
+}
+
+function isStateRequest(message: ClientMessage): boolean {
+  return message.type === MessageType.SNAPSHOT_REQUEST || message.type === MessageType.SYNC_STEP1;
 }

@@ -4,6 +4,7 @@
  */
 import type { RelaySocket } from "../ports.ts";
 import { CloseCode, ErrorCode, MessageType, type RoutedMessage } from "../protocol/messages.ts";
+import { BufferBudget } from "./buffer-budget.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import type { RelayContext } from "./relay-context.ts";
 
@@ -12,28 +13,43 @@ export const SERVER_SENDER = "server";
 const OPEN = 1;
 
 export class Outbound {
+  private readonly budget: BufferBudget;
+
   constructor(
     private readonly ctx: RelayContext,
     /** Called when a socket must be given up (slow consumer, send failure). */
     private readonly drop: (conn: ClientConnection, reason: string) => void,
-  ) {}
+  ) {
+    this.budget = new BufferBudget(ctx.config.maxBufferedBytesTotal);
+  }
+
+  /** A connection is gone: its buffer no longer counts. */
+  forget(conn: ClientConnection): void {
+    this.budget.forget(conn);
+  }
 
   sendFrame(conn: ClientConnection, frame: string): void {
     if (conn.gone) return;
     const { ws } = conn;
     if (ws.readyState !== undefined && ws.readyState !== OPEN) return;
-    if (ws.bufferedAmount > this.ctx.config.maxBufferedBytes) {
-      this.ctx.counters.slowConsumers++;
-      this.ctx.emit({ type: "slow-consumer", senderId: conn.senderId });
-      safeClose(ws, CloseCode.SLOW_CONSUMER, "slow consumer");
-      this.drop(conn, "slow-consumer");
-      return;
-    }
+    if (ws.bufferedAmount > this.ctx.config.maxBufferedBytes) return this.closeSlow(conn);
     try {
       ws.send(frame);
     } catch {
       this.drop(conn, "send-failed");
+      return;
     }
+    for (const victim of this.budget.observe(conn, ws.bufferedAmount ?? 0)) {
+      this.ctx.reject("slow-consumer-total", "client");
+      this.closeSlow(victim);
+    }
+  }
+
+  private closeSlow(conn: ClientConnection): void {
+    this.ctx.counters.slowConsumers++;
+    this.ctx.emit({ type: "slow-consumer", senderId: conn.senderId });
+    safeClose(conn.ws, CloseCode.SLOW_CONSUMER, "slow consumer");
+    this.drop(conn, "slow-consumer");
   }
 
   sendError(conn: ClientConnection, code: ErrorCode, message: string, retryAfterMs?: number): void {

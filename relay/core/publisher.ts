@@ -6,6 +6,7 @@ import { encodeRouted, RoutedType } from "../bus/routed.ts";
 import { channels, MessageType, PROTOCOL_VERSION, type RoutedMessage } from "../protocol/messages.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import { leavePayload, SERVER_SENDER } from "./outbound.ts";
+import { containedClock } from "./contained-clock.ts";
 import { PublishBatcher } from "./publish-batcher.ts";
 import type { RelayContext } from "./relay-context.ts";
 
@@ -21,7 +22,7 @@ export class Publisher {
 
   constructor(private readonly ctx: RelayContext) {
     this.batcher = ctx.config.enableBatching
-      ? new PublishBatcher(ctx.config, ctx.clock, (channel, docId, messages) => this.publishBatch(channel, docId, messages))
+      ? new PublishBatcher(ctx.config, this.flushClock(), (channel, docId, messages) => this.publishBatch(channel, docId, messages))
       : null;
   }
 
@@ -40,7 +41,7 @@ export class Publisher {
 
   publishRouted(channel: string, message: RoutedMessage, how: PublishHow): void {
     if (how.batch && this.batcher) return this.batcher.add(channel, message);
-    this.ctx.bus.publish(channel, encodeRouted(message, this.ctx.config.clusterSecret), { queueWhenDown: how.queue });
+    this.ctx.bus.publish(channel, encodeRouted(message, this.ctx.config.clusterSecret, channel), { queueWhenDown: how.queue });
   }
 
   publishLeave(conn: ClientConnection, reason: string | undefined): void {
@@ -56,6 +57,11 @@ export class Publisher {
     const payload = askForReplies ? { clients, reply: true } : { clients };
     // Rosters are state, not history: a stale one is worthless, so they are never queued.
     this.publishRouted(channels.presence(docId), this.routed(RoutedType.ROSTER, docId, SERVER_SENDER, payload), { queue: false, batch: false });
+  }
+
+  /** Batch flushes run from timers: an exception there would end the process (PROTOCOL.md section 8). */
+  private flushClock() {
+    return containedClock(this.ctx.clock, (where, fn) => this.ctx.contain(where, "client", fn), "batch-flush");
   }
 
   flushAll(): void {

@@ -6,7 +6,7 @@
  */
 import type { MessageBus } from "../bus/message-bus.ts";
 import type { RelayConfig } from "../config.ts";
-import type { RelayEvent, RelayStats } from "../events.ts";
+import type { RejectionSource, RelayEvent, RelayStats } from "../events.ts";
 import type { Clock, Logger, RelaySocket } from "../ports.ts";
 import type { SnapshotResponsePayload } from "../protocol/messages.ts";
 import type { ClientConnection } from "./client-connection.ts";
@@ -18,7 +18,7 @@ export function newCounters(): RelayCounters {
   return {
     remoteMessages: 0, snapshotRequests: 0, snapshotFallbacks: 0, queuedMessages: 0, queuedBytes: 0,
     queuedMaxMessages: 0, droppedMessages: 0, rateLimited: 0, forgedDropped: 0, duplicatesDropped: 0,
-    malformedDropped: 0, slowConsumers: 0, reconnects: 0, messagesRouted: 0,
+    malformedDropped: 0, slowConsumers: 0, reconnects: 0, messagesRouted: 0, rejected: { client: {}, redis: {} },
   };
 }
 
@@ -45,6 +45,10 @@ export interface RelayContext {
   readonly seams: RelaySeams;
   emit(event: RelayEvent): void;
   newMessageId(): string;
+  /** Counts a refused input by reason and emits `input-rejected` (PROTOCOL.md section 8). */
+  reject(reason: string, source: RejectionSource): void;
+  /** Runs `fn`; an exception is logged and counted as "callback-error", never thrown on. */
+  contain(where: string, source: RejectionSource, fn: () => void): void;
   /** True (and counted) when (senderId, messageId) was delivered inside the dedup window. */
   isDuplicate(senderId: string, messageId: string): boolean;
 }

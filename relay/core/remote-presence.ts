@@ -1,13 +1,15 @@
 /**
- * Which clients of each doc live on other servers, learned from routed JOIN / LEAVE and from the
- * rosters every server publishes each heartbeat. A server whose roster stops arriving is presumed
- * crashed and its clients are reported gone (no ghost presence, PROTOCOL.md section 5). Pure
- * bookkeeping: it returns what changed and the relay tells the clients.
+ * Which clients of each doc live on other servers, learned from routed JOIN / LEAVE and rosters,
+ * kept fresh by each server's liveness beat (relay/core/liveness.ts). A server whose beats stop
+ * arriving is presumed crashed and its clients are reported gone (no ghost presence, PROTOCOL.md
+ * section 5). Pure bookkeeping: it returns what changed and the relay tells the clients.
  */
 export interface PresenceChange {
   docId: string;
   joined: string[];
   left: string[];
+  /** Set by `expire`: the server whose clients went. */
+  serverId?: string;
 }
 
 interface ServerRoster {
@@ -73,7 +75,7 @@ export class RemotePresence {
       for (const [serverId, roster] of servers) {
         if (nowMs - roster.lastSeenMs < timeoutMs) continue;
         this.forget(docId, serverId);
-        if (roster.clients.size > 0) changes.push({ docId, joined: [], left: [...roster.clients] });
+        if (roster.clients.size > 0) changes.push({ docId, joined: [], left: [...roster.clients], serverId });
       }
     }
     return changes;
@@ -88,6 +90,14 @@ export class RemotePresence {
     const earliestLastSeenMs = nowMs - timeoutMs + graceMs;
     for (const servers of this.docs.values()) {
       for (const roster of servers.values()) roster.lastSeenMs = Math.max(roster.lastSeenMs, earliestLastSeenMs);
+    }
+  }
+
+  /** A beat from `serverId`: its rosters of the docs `carries` accepts are fresh again. */
+  touchServer(serverId: string, nowMs: number, carries: (docId: string) => boolean): void {
+    for (const [docId, servers] of this.docs) {
+      const roster = servers.get(serverId);
+      if (roster && carries(docId)) roster.lastSeenMs = nowMs;
     }
   }
 

@@ -55,8 +55,17 @@ export class SnapshotBroker<C extends object> {
     return this.pending.size;
   }
 
-  /** Our client `requester` (id `requesterId`) sent SNAPSHOT_REQUEST. */
+  /**
+   * Our client `requester` (id `requesterId`) sent SNAPSHOT_REQUEST. While one of its requests is
+   * pending, a repeat only renames it (the answer carries the newest requestId): a source is never
+   * asked twice for the same requester (PROTOCOL.md section 8).
+   */
   requestFromClient(requester: C, requesterId: string, docId: string, payload: { requestId: string; stateVector?: string }): void {
+    const pending = this.pendingFor((r) => r.requester === requester);
+    if (pending) {
+      pending.requesterRequestId = payload.requestId;
+      return;
+    }
     const request = this.open(docId, payload.stateVector, requesterId);
     request.requester = requester;
     request.requesterRequestId = payload.requestId;
@@ -67,10 +76,20 @@ export class SnapshotBroker<C extends object> {
   requestFromServer(docId: string, payload: Record<string, unknown>, requesterId: string): void {
     const { replyTo, requestId, stateVector } = payload;
     if (typeof replyTo !== "string" || typeof requestId !== "string") return;
+    const pending = this.pendingFor((r) => r.replyTo === replyTo && r.requesterId === requesterId && r.docId === docId);
+    if (pending) {
+      pending.originRequestId = requestId; // the same requester asking again: not a second ask
+      return;
+    }
     const request = this.open(docId, typeof stateVector === "string" ? stateVector : undefined, requesterId);
     request.replyTo = replyTo;
     request.originRequestId = requestId;
     this.advance(request);
+  }
+
+  /** True when `client` is the source we asked for `requestId` (its answer is owed, not an edit). */
+  awaitsAnswerFrom(client: C, requestId: unknown): boolean {
+    return typeof requestId === "string" && this.pending.get(requestId)?.source === client;
   }
 
   /** A client answered a SNAPSHOT_REQUEST we sent it. Ignored unless it is the chosen source. */
@@ -111,6 +130,11 @@ export class SnapshotBroker<C extends object> {
 
   cancelAll(): void {
     for (const request of [...this.pending.values()]) this.close(request);
+  }
+
+  private pendingFor(match: (request: Pending<C>) => boolean): Pending<C> | undefined {
+    for (const request of this.pending.values()) if (match(request)) return request;
+    return undefined;
   }
 
   private open(docId: string, stateVector: string | undefined, requesterId: string): Pending<C> {

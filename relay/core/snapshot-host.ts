@@ -1,6 +1,7 @@
 /** The relay side of the snapshot flow: how SnapshotBroker reaches clients, sources and Redis. */
 import { channels, MessageType, type SnapshotResponsePayload } from "../protocol/messages.ts";
 import type { ClientConnection } from "./client-connection.ts";
+import { containedClock } from "./contained-clock.ts";
 import { SERVER_SENDER, type Outbound } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
@@ -10,7 +11,8 @@ export function createSnapshotHost(ctx: RelayContext, outbound: Outbound, publis
   const noQueue = { queue: false, batch: false };
   return {
     serverId: ctx.serverId,
-    clock: ctx.clock,
+    // Snapshot timeouts fire from timers: contained like every callback (PROTOCOL.md section 8).
+    clock: containedClock(ctx.clock, (where, fn) => ctx.contain(where, "client", fn), "snapshot-timeout"),
     timeoutMs: ctx.config.snapshotTimeoutMs,
     newRequestId: () => ctx.newMessageId(),
     pickLocalSource: (docId, exclude, tried) => {

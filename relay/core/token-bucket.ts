@@ -9,7 +9,7 @@ export interface RateLimits {
   rateLimitBurstBytes: number;
 }
 
-class TokenBucket {
+export class TokenBucket {
   private tokens: number;
   private refilledAtMs: number;
 
@@ -31,6 +31,11 @@ class TokenBucket {
       return { ok: true };
     }
     return { ok: false, retryAfterMs: Math.ceil(((needed - this.tokens) / this.perSecond) * 1000) };
+  }
+
+  /** Gives back what an admitted message turned out not to owe (capped at the bucket size). */
+  giveBack(cost: number): void {
+    this.tokens = Math.min(this.capacity, this.tokens + Math.min(cost, this.capacity));
   }
 
   private refill(nowMs: number): void {
@@ -61,8 +66,32 @@ export class ConnectionRateLimiter {
     return { ok: true };
   }
 
+  /**
+   * An admitted frame turned out to be an answer another client asked for (a snapshot for its
+   * request, a diff for its SYNC_STEP1): the asker's state-request budget paid for it, so the
+   * answering client's own budget gets its tokens back (PROTOCOL.md section 8).
+   */
+  refund(bytes: number): void {
+    this.messages.giveBack(1);
+    this.bytes.giveBack(bytes);
+  }
+
   private violation(retryAfterMs: number): { ok: false; retryAfterMs: number } {
     this.consecutiveViolations++;
     return { ok: false, retryAfterMs: Math.max(1, retryAfterMs) };
   }
+}
+
+export interface StateRequestLimits {
+  stateRequestsPerSecond: number;
+  stateRequestBurst: number;
+  viewerStateRequestsPerSecond: number;
+  viewerStateRequestBurst: number;
+}
+
+/** The state-request bucket of one connection: viewers get the smaller one. */
+export function stateRequestBucket(limits: StateRequestLimits, role: "editor" | "viewer", nowMs: number): TokenBucket {
+  return role === "viewer"
+    ? new TokenBucket(limits.viewerStateRequestBurst, limits.viewerStateRequestsPerSecond, nowMs)
+    : new TokenBucket(limits.stateRequestBurst, limits.stateRequestsPerSecond, nowMs);
 }

@@ -3,6 +3,8 @@
  * (PROTOCOL.md sections 2, 3 and 5). Size is checked before parsing, so an oversized frame costs
  * no JSON work. Never throws.
  */
+import { crdtPayloadError } from "./crdt-payloads.ts";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { CLIENT_MESSAGE_TYPES, ErrorCode, type Role } from "./messages.ts";
 import { isPlainObject, PAYLOAD_CHECKS } from "./payloads.ts";
 
@@ -16,9 +18,12 @@ export interface ClientMessage {
   bytes: number;
 }
 
+/** Why a frame was refused, as counted in `relay.stats().rejected` (docs/HOSTILE-INPUT.md). */
+export type FrameRejection = "oversize" | "depth" | "malformed" | "bad-update" | "doc-mismatch" | "forbidden";
+
 export type FrameResult =
   | { ok: true; message: ClientMessage }
-  | { ok: false; code: ErrorCode; message: string };
+  | { ok: false; code: ErrorCode; message: string; reason: FrameRejection };
 
 /** Types a viewer may not send: they would change the document (PROTOCOL.md section 3). */
 const WRITE_TYPES: ReadonlySet<string> = new Set(["CRDT_UPDATE", "SNAPSHOT_RESPONSE"]);
@@ -37,25 +42,38 @@ export function frameText(data: RawFrame): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
 }
 
+export interface FrameLimits {
+  maxFrameBytes: number;
+  docId: string;
+  role: Role;
+  /** Decode-check CRDT payloads (default true; relay config validateCrdtPayloads). */
+  checkCrdt?: boolean;
+}
+
 /** `bytes` may be passed when the caller already measured the frame (the relay does, for rate limits). */
 export function parseClientFrame(
   data: RawFrame,
-  limits: { maxFrameBytes: number; docId: string; role: Role },
+  limits: FrameLimits,
   bytes: number = frameBytes(data),
 ): FrameResult {
   if (bytes > limits.maxFrameBytes) {
-    return fail(ErrorCode.TOO_LARGE, `frame of ${bytes} bytes exceeds the limit of ${limits.maxFrameBytes}`);
+    return fail(ErrorCode.TOO_LARGE, `frame of ${bytes} bytes exceeds the limit of ${limits.maxFrameBytes}`, "oversize");
+  }
+  const text = frameText(data);
+  // Before anything parses or walks it: nothing recursive may ever see a deeper value.
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    return fail(ErrorCode.BAD_MESSAGE, `frame nests deeper than ${MAX_JSON_DEPTH} levels`, "depth");
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(frameText(data));
+    parsed = JSON.parse(text);
   } catch {
     return fail(ErrorCode.BAD_MESSAGE, "frame is not valid JSON");
   }
   return validateEnvelope(parsed, bytes, limits);
 }
 
-function validateEnvelope(parsed: unknown, bytes: number, limits: { docId: string; role: Role }): FrameResult {
+function validateEnvelope(parsed: unknown, bytes: number, limits: FrameLimits): FrameResult {
   if (!isPlainObject(parsed)) return fail(ErrorCode.BAD_MESSAGE, "frame must be a JSON object");
   const { type, payload, docId, messageId } = parsed;
   if (typeof type !== "string") return fail(ErrorCode.BAD_MESSAGE, "type must be a string");
@@ -68,12 +86,14 @@ function validateEnvelope(parsed: unknown, bytes: number, limits: { docId: strin
   const payloadError = PAYLOAD_CHECKS[type]!(payload);
   if (payloadError) return fail(ErrorCode.BAD_MESSAGE, payloadError);
   if (docId !== undefined && docId !== limits.docId) {
-    return fail(ErrorCode.DOC_MISMATCH, `docId ${JSON.stringify(docId).slice(0, 140)} is not this connection's document`);
+    return fail(ErrorCode.DOC_MISMATCH, `docId ${JSON.stringify(docId).slice(0, 140)} is not this connection's document`, "doc-mismatch");
   }
-  if (limits.role === "viewer" && WRITE_TYPES.has(type)) return fail(ErrorCode.FORBIDDEN, `a viewer may not send ${type}`);
+  if (limits.role === "viewer" && WRITE_TYPES.has(type)) return fail(ErrorCode.FORBIDDEN, `a viewer may not send ${type}`, "forbidden");
+  const crdtError = limits.checkCrdt === false ? null : crdtPayloadError(type, payload);
+  if (crdtError) return fail(ErrorCode.BAD_MESSAGE, crdtError, "bad-update");
   return { ok: true, message: { type, payload, messageId: messageId as string | undefined, bytes } };
 }
 
-function fail(code: ErrorCode, message: string): FrameResult {
-  return { ok: false, code, message };
+function fail(code: ErrorCode, message: string, reason: FrameRejection = "malformed"): FrameResult {
+  return { ok: false, code, message, reason };
 }

@@ -20,7 +20,8 @@ function optionalString(payload: Payload, field: string): string | null {
 }
 
 export const PAYLOAD_CHECKS: Record<string, PayloadCheck> = {
-  [MessageType.CRDT_UPDATE]: (p) => requireString(p, "update"),
+  // `to` (extension): an answer for one client only (PROTOCOL.md section 8, no amplification).
+  [MessageType.CRDT_UPDATE]: (p) => requireString(p, "update") ?? optionalString(p, "to"),
   // Presence state is any JSON by contract; the payload object itself was already checked.
   [MessageType.PRESENCE]: () => null,
   [MessageType.SNAPSHOT_REQUEST]: (p) => requireString(p, "requestId") ?? optionalString(p, "stateVector"),
@@ -28,7 +29,7 @@ export const PAYLOAD_CHECKS: Record<string, PayloadCheck> = {
     requireString(p, "requestId") ??
     (p.update === null || isString(p.update) ? null : "payload.update must be a string or null") ??
     optionalString(p, "stateVector"),
-  [MessageType.SYNC_STEP1]: (p) => requireString(p, "stateVector") ?? optionalString(p, "to"),
+  [MessageType.SYNC_STEP1]: (p) => requireString(p, "stateVector") ?? optionalString(p, "to") ?? optionalString(p, "deleteSet"),
   [MessageType.JOIN]: (p) => requireString(p, "senderId"),
   [MessageType.LEAVE]: (p) => requireString(p, "senderId") ?? optionalString(p, "reason"),
   [MessageType.RESYNC]: () => null,

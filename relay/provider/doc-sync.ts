@@ -11,7 +11,11 @@ import type { Clock, Logger, Random, TimerHandle } from "../ports.ts";
 import { MessageType } from "../protocol/messages.ts";
 import { stringField } from "./frames.ts";
 import { KnownContent } from "./known-content.ts";
+import { dropPendingOver } from "./pending-cap.ts";
 import { decodeBase64, diffFor, encodeBase64, isEmptyUpdate, stateVectorBase64 } from "./yjs-sync.ts";
+
+/** `source` values of a SNAPSHOT_RESPONSE that name no client (PROTOCOL.md section 4). */
+const NOT_A_CLIENT: ReadonlySet<string> = new Set(["none", "remote"]);
 
 export interface DocSyncHost {
   readonly doc: Y.Doc;
@@ -22,6 +26,8 @@ export interface DocSyncHost {
   readonly origin: unknown;
   readonly resyncMaxDelayMs: number;
   readonly snapshotRetryMs: number;
+  /** Cap on pending Yjs state (updates whose dependencies never arrived), see pending-cap.ts. */
+  readonly maxPendingBytes: number;
   /** Our id on the current connection (from WELCOME). */
   selfId(): string | null;
   send(type: string, payload: object): void;
@@ -67,8 +73,14 @@ export class DocSync {
     this.pendingSnapshotId = null;
     this.host.clock.clearTimeout(this.snapshotRetryTimer);
     this.applyRemote(stringField(payload, "update"));
+    // What the source lacks goes to the source only (PROTOCOL.md section 8: an answer is never a
+    // broadcast, or a source lying about its state vector could make us flood everyone). Other
+    // peers get our edits through the SYNC_STEP1 exchange that follows.
     const sourceStateVector = stringField(payload, "stateVector");
-    if (sourceStateVector !== undefined) this.sendUpdate(diffFor(this.host.doc, sourceStateVector));
+    const source = stringField(payload, "source");
+    if (sourceStateVector !== undefined && source !== undefined && !NOT_A_CLIENT.has(source)) {
+      this.sendUpdate(diffFor(this.host.doc, sourceStateVector), source);
+    }
     this.broadcastSyncStep1();
     this.host.onSynced();
   }
@@ -94,7 +106,8 @@ export class DocSync {
     const to = stringField(payload, "to");
     if (!peer || peer === this.host.selfId() || stateVector === undefined) return;
     if (to !== undefined && to !== this.host.selfId()) return;
-    this.sendUpdate(this.syncAnswer(stateVector, stringField(payload, "deleteSet")));
+    // The answer is for the asker only (`to`): nobody else pays for its request.
+    this.sendUpdate(this.syncAnswer(stateVector, stringField(payload, "deleteSet")), peer);
     if (to === undefined) this.host.send(MessageType.SYNC_STEP1, { ...this.syncStep1Payload(), to: peer });
   }
 
@@ -116,14 +129,26 @@ export class DocSync {
       const bytes = decodeBase64(update);
       // Most sync answers bring nothing new (see KnownContent); applying them would be a costly no-op.
       if (!this.knownContent.holds(bytes)) Y.applyUpdate(this.host.doc, bytes, this.host.origin);
+      if (dropPendingOver(this.host.doc, this.host.maxPendingBytes)) this.onPendingDropped();
     } catch (error) {
       this.host.logger.warn({ err: String(error) }, "provider could not apply a remote update");
     }
   }
 
-  sendUpdate(update: Uint8Array): void {
+  /** A local change for everyone, or (with `to`) an answer for one peer. */
+  sendUpdate(update: Uint8Array, to?: string): void {
     if (isEmptyUpdate(update)) return;
-    this.host.send(MessageType.CRDT_UPDATE, { update: encodeBase64(update) });
+    const payload = to === undefined ? { update: encodeBase64(update) } : { update: encodeBase64(update), to };
+    this.host.send(MessageType.CRDT_UPDATE, payload);
+  }
+
+  /**
+   * Updates whose dependencies never arrived were over the cap and are gone: ask every peer for
+   * what we lack, which brings the dependencies and the dropped content back if they exist.
+   */
+  private onPendingDropped(): void {
+    this.host.logger.warn({ maxPendingBytes: this.host.maxPendingBytes }, "dropped pending Yjs state over the cap; resyncing");
+    this.broadcastSyncStep1();
   }
 
   /**

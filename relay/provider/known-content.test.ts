@@ -91,7 +91,7 @@ describe("KnownContent", () => {
     expect(known.heldBy(Y.encodeStateVector(new Y.Doc()), peerDeleteSet)).toBe(false);
   });
 
-  it("answers with a well-formed update while the doc holds pending (not yet integrable) updates", () => {
+  it("answers with a well-formed update while the doc holds pending updates, and never forwards them", () => {
     const author = docWith("ab", 1);
     const ours = new Y.Doc();
     Y.applyUpdate(ours, Y.encodeStateAsUpdate(author));
@@ -108,8 +108,14 @@ describe("KnownContent", () => {
     const answer = known.answerFor(Y.encodeStateVector(peer), new Uint8Array([0, 0]));
     Y.applyUpdate(peer, answer);
     Y.applyUpdate(peer, Y.encodeStateAsUpdate(author));
+    // What ours could not apply is not passed on (PROTOCOL.md section 8: a poisoned pending update
+    // must not spread through answers)...
+    expect(peer.getText("t").toString()).toBe("bcd");
+    expect(peer.store.pendingStructs).toBeNull();
     Y.applyUpdate(ours, Y.encodeStateAsUpdate(author));
     expect(ours.getText("t").toString()).toBe("bcdZ");
+    // ...and once it could be applied, it is.
+    Y.applyUpdate(peer, known.answerFor(Y.encodeStateVector(peer), new Uint8Array([0, 0])));
     expect(peer.getText("t").toString()).toBe("bcdZ");
   });
 });

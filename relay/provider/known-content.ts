@@ -12,6 +12,7 @@
  * applicable when new structs arrive, which such an update does not bring.
  */
 import * as Y from "yjs";
+import { encodeAppliedState } from "./pending-cap.ts";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 
@@ -74,9 +75,8 @@ export class KnownContent {
    */
   answerFor(peerStateVector: Uint8Array, peerDeleteSetUpdate: Uint8Array): Uint8Array {
     const peerDeleteSet = Y.mergeDeleteSets([Y.decodeUpdate(peerDeleteSetUpdate).ds]);
-    const diff = Y.encodeStateAsUpdate(this.doc, peerStateVector);
-    // Pending structs or deletions get merged into the diff: its layout is then not the one below.
-    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) return diff;
+    // Never the pending state (pending-cap.ts): with it excluded the layout below always holds.
+    const diff = encodeAppliedState(this.doc, peerStateVector);
     // The diff is [struct groups][our whole delete set]; deleteSetAsUpdate is [0 groups][the same].
     const ourDeleteSetBytes = this.deleteSetAsUpdate().subarray(1);
     const structsEnd = diff.length - ourDeleteSetBytes.length;

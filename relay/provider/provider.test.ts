@@ -73,7 +73,7 @@ class FakeSocket implements ClientSocket {
   }
 }
 
-function setup(options: { random?: Random; token?: string } = {}) {
+function setup(options: { random?: Random; token?: string; maxPendingBytes?: number } = {}) {
   const clock = new ManualClock();
   const sockets: FakeSocket[] = [];
   const doc = new Y.Doc();
@@ -83,6 +83,7 @@ function setup(options: { random?: Random; token?: string } = {}) {
     docId: "d1",
     doc,
     token: options.token,
+    maxPendingBytes: options.maxPendingBytes,
     clock,
     random: options.random ?? fixedRandom(0.5),
     socketFactory: (url) => {
@@ -183,7 +184,7 @@ describe("LfccProvider sync", () => {
     expect(fromBase64(request!.payload.stateVector as string)).toEqual(Y.encodeStateVector(doc));
   });
 
-  it("applies a snapshot, pushes what the source lacks, then asks every peer to exchange", async () => {
+  it("applies a snapshot, pushes what the source lacks to the source only, then asks every peer to exchange", async () => {
     const { doc, provider, last, welcome } = setup();
     doc.clientID = 1;
     doc.getText("t").insert(0, "mine ");
@@ -199,10 +200,12 @@ describe("LfccProvider sync", () => {
       requestId,
       update: toBase64(Y.encodeStateAsUpdate(source)),
       stateVector: toBase64(Y.encodeStateVector(source)),
+      source: "c-src",
     });
     expect(synced).toBe(true);
     expect(doc.getText("t").toString()).toContain("theirs");
     const pushed = last().ofType("CRDT_UPDATE").at(-1)!;
+    expect(pushed.payload.to).toBe("c-src");
     Y.applyUpdate(source, fromBase64(pushed.payload.update as string));
     expect(source.getText("t").toString()).toBe(doc.getText("t").toString());
     const step1 = last().ofType("SYNC_STEP1").at(-1)!;
@@ -248,7 +251,8 @@ describe("LfccProvider sync", () => {
     last().receive("SYNC_STEP1", { stateVector: peerVector }, "c-peer");
     const answers = last().sent.slice(before);
     expect(answers.map((f) => f.type)).toEqual(["CRDT_UPDATE", "SYNC_STEP1"]);
-    expect(answers[1]!.payload.to).toBe("c-peer");
+    // Both are answers for the asker alone (PROTOCOL.md section 8: no amplification).
+    expect(answers.map((f) => f.payload.to)).toEqual(["c-peer", "c-peer"]);
     Y.applyUpdate(peerDoc, fromBase64(answers[0]!.payload.update as string));
     expect(peerDoc.getText("t").toString()).toBe("abc");
 
@@ -257,6 +261,45 @@ describe("LfccProvider sync", () => {
     expect(last().sent.length).toBe(mark);
     last().receive("SYNC_STEP1", { stateVector: peerVector, to: "c-me" }, "c-peer");
     expect(last().sent.slice(mark).map((f) => f.type)).toEqual(["CRDT_UPDATE"]);
+    expect(last().sent.at(-1)!.payload.to).toBe("c-peer");
+  });
+
+  it("drops pending state over maxPendingBytes, resyncs, and never forwards pending state in a snapshot", async () => {
+    const { doc, provider, last, welcome } = setup({ maxPendingBytes: 1024 });
+    doc.clientID = 1;
+    doc.getText("t").insert(0, "abc");
+    await settle();
+    welcome("c-me");
+    // Hostile: deletions of 2,000 ranges by a client nobody has heard of (never integrable).
+    const ghost = new Y.Doc();
+    ghost.clientID = 999;
+    const text = ghost.getText("t");
+    for (let i = 0; i < 2000; i++) text.insert(i * 2, "xy");
+    const deletes = new Y.Doc();
+    Y.applyUpdate(deletes, Y.encodeStateAsUpdate(ghost));
+    const before = Y.encodeStateVector(deletes);
+    for (let i = 0; i < 2000; i++) deletes.getText("t").delete(i, 1);
+    const onlyDeletes = Y.encodeStateAsUpdate(deletes, before);
+    const mark = last().sent.length;
+    last().receive("CRDT_UPDATE", { update: toBase64(onlyDeletes) }, "c-evil");
+    expect(doc.store.pendingDs).toBeNull();
+    expect(doc.store.pendingStructs).toBeNull();
+    expect(last().sent.slice(mark).map((f) => f.type)).toEqual(["SYNC_STEP1"]); // the resync
+    // Under the cap it is kept, but a snapshot answer never carries it.
+    const tiny = new Y.Doc();
+    tiny.clientID = 5;
+    tiny.getText("t").insert(0, "q");
+    const afterQ = Y.encodeStateVector(tiny);
+    tiny.getText("t").insert(1, "r");
+    last().receive("CRDT_UPDATE", { update: toBase64(Y.encodeStateAsUpdate(tiny, afterQ)) }, "c-5");
+    expect(doc.store.pendingStructs).not.toBeNull();
+    last().receive("SNAPSHOT_REQUEST", { requestId: "req-1" });
+    const answer = last().ofType("SNAPSHOT_RESPONSE").at(-1)!;
+    const joiner = new Y.Doc();
+    Y.applyUpdate(joiner, fromBase64(answer.payload.update as string));
+    expect(joiner.getText("t").toString()).toBe("abc");
+    expect(joiner.store.pendingStructs).toBeNull();
+    provider.destroy();
   });
 
   it("skips the answer when the peer already has everything", async () => {

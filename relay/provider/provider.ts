@@ -22,6 +22,7 @@ import { browserSafeClock, browserSafeRandom, loadDefaultSocketFactory, silentLo
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.ts";
 import { DocSync } from "./doc-sync.ts";
 import { encodeFrame, parseFrame, stringField } from "./frames.ts";
+import { DEFAULT_MAX_PENDING_BYTES } from "./pending-cap.ts";
 
 export type ProviderStatus = "connecting" | "connected" | "disconnected";
 
@@ -47,6 +48,13 @@ export interface LfccProviderOptions {
   resyncMaxDelayMs?: number;
   /** Re-send SNAPSHOT_REQUEST when no response came this long (it may have been lost). Default 15 000 ms. */
   snapshotRetryMs?: number;
+  /**
+   * Pending Yjs state (updates whose dependencies have not arrived) kept at most; over it, it is
+   * dropped and a resync asks peers again (PROTOCOL.md section 8). Yjs retries pending state on
+   * every remote update, so a hostile 710 KB update once made each keystroke cost 78 ms.
+   * Default 64 KiB.
+   */
+  maxPendingBytes?: number;
 }
 
 export interface ProviderEvents {
@@ -114,6 +122,7 @@ export class LfccProvider extends ObservableV2<ProviderEvents> {
       origin: this,
       resyncMaxDelayMs: options.resyncMaxDelayMs ?? 500,
       snapshotRetryMs: options.snapshotRetryMs ?? 15_000,
+      maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
       selfId: () => this.senderId,
       send: (type, payload) => this.send(type, payload),
       onSynced: () => {

@@ -4,6 +4,7 @@
  */
 import * as Y from "yjs";
 import { fromBase64, toBase64 } from "lib0/buffer";
+import { encodeAppliedState } from "./pending-cap.ts";
 
 /** Y.encodeStateAsUpdate of a doc with nothing in it: zero structs, empty delete set. */
 const EMPTY_UPDATE_BYTES = 2;
@@ -23,12 +24,11 @@ export function stateVectorBase64(doc: Y.Doc): string {
 
 /**
  * What a peer with `stateVector` lacks (everything when it is absent). The delete set is always
- * included in full, because deletions do not show in state vectors.
+ * included in full, because deletions do not show in state vectors. Pending state (updates we
+ * could not apply) is never included: see pending-cap.ts.
  */
 export function diffFor(doc: Y.Doc, stateVector?: string): Uint8Array {
-  return stateVector === undefined
-    ? Y.encodeStateAsUpdate(doc)
-    : Y.encodeStateAsUpdate(doc, decodeBase64(stateVector));
+  return encodeAppliedState(doc, stateVector === undefined ? undefined : decodeBase64(stateVector));
 }
 
 /** True when an update carries neither structs nor deletions (nothing worth sending). */

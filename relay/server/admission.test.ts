@@ -88,30 +88,34 @@ describe("token expiry", () => {
 });
 
 describe("rejection metrics", () => {
-  const relay = {
-    stats: () => new Proxy({}, { get: () => 0 }), // every relay counter at 0: only the labelled ones matter here
-    health: () => ({ ok: true, status: "healthy", serverId: "s", redis: { connected: true, activeSubscriptions: 0 }, connections: 0, documents: 0 }),
-  } as unknown as HostedRelay;
-
-  it("counts host refusals and the relay's input-rejected events by reason and source", async () => {
+  it("shows the host's refusals and the relay's stats().rejected by reason and source, read at scrape time", async () => {
+    const rejected = { client: { depth: 2 } as Record<string, number>, redis: { stale: 1 } as Record<string, number> };
+    const relay = {
+      // Every other relay counter at 0: only the labelled ones matter here.
+      stats: () => new Proxy({ rejected }, { get: (target, name) => (name === "rejected" ? target.rejected : 0) }),
+      health: () => ({ ok: true, status: "healthy", serverId: "s", redis: { connected: true, activeSubscriptions: 0 }, connections: 0, documents: 0 }),
+    } as unknown as HostedRelay;
     const tally = new RejectionTally();
-    const passedOn: string[] = [];
-    const onEvent = tally.relayListener((event) => passedOn.push(event.type));
-    onEvent({ type: "input-rejected", reason: "depth", source: "client" });
-    onEvent({ type: "input-rejected", reason: "depth", source: "client" });
-    onEvent({ type: "input-rejected", reason: "stale", source: "redis" });
-    onEvent({ type: "forged-dropped" });
     tally.count("max-connections", "upgrade");
+    tally.count("auth-expired", "client");
     const contained = new ContainedErrors(silentLogger);
-    contained.wrap("ws-message", () => { throw new Error("boom"); })();
-    const text = await createRelayMetrics(relay, { processMetrics: false, rejections: tally, containedErrors: contained }).registry.metrics();
-    expect(passedOn).toEqual(["input-rejected", "input-rejected", "input-rejected", "forged-dropped"]);
+    contained.wrap("ws-message", () => {
+      throw new Error("boom");
+    })();
+    const { registry } = createRelayMetrics(relay, { processMetrics: false, rejections: tally, containedErrors: contained });
+    const text = await registry.metrics();
     expect(text).toMatch(/^lfcc_rejected_total\{reason="depth",source="client"\} 2$/m);
     expect(text).toMatch(/^lfcc_rejected_total\{reason="stale",source="redis"\} 1$/m);
     expect(text).toMatch(/^lfcc_rejected_total\{reason="max-connections",source="upgrade"\} 1$/m);
+    expect(text).toMatch(/^lfcc_rejected_total\{reason="auth-expired",source="client"\} 1$/m);
     // Host reasons are there before the first refusal, so dashboards can graph them from the start.
     expect(text).toMatch(/^lfcc_rejected_total\{reason="header-timeout",source="upgrade"\} 0$/m);
     expect(text).toMatch(/^lfcc_server_callback_errors_total\{callback="ws-message"\} 1$/m);
+    rejected.client.depth = 5;
+    rejected.client["bad-update"] = 1;
+    const later = await registry.metrics();
+    expect(later).toMatch(/^lfcc_rejected_total\{reason="depth",source="client"\} 5$/m);
+    expect(later).toMatch(/^lfcc_rejected_total\{reason="bad-update",source="client"\} 1$/m);
   });
 });
 

@@ -39,7 +39,7 @@ export interface RelayHostOptions {
   pingIntervalMs?: number;
   /** Connection caps and the headers timeout; defaults in relay/config.ts (DEFAULT_ADMISSION_CONFIG). */
   admission?: Partial<ServerAdmissionConfig>;
-  /** Where refusals are counted; pass the one the relay's `input-rejected` events feed too. */
+  /** Where the host's refusals are counted. Default: a tally of its own. */
   rejections?: RejectionTally;
   /** Token expiry timers. Default: the system clock. */
   clock?: Clock;

@@ -3,5 +3,5 @@ export { createRelayServer, type RelayServer, type RelayServerOptions } from "./
 export { createRelayHost, type RelayHost, type RelayHostOptions } from "./http-server.ts";
 export { createRelayMetrics, RELAY_METRICS } from "./metrics.ts";
 export { authorize, docsClaimCovers, EmptySecretError } from "./auth.ts";
-export { RejectionTally, SERVER_REJECTION_REASONS, type RejectionSource, type ServerRejectionReason } from "./rejections.ts";
+export { RejectionTally, SERVER_REJECTION_REASONS, type RejectionSourceLabel, type ServerRejectionReason } from "./rejections.ts";
 export type { HostedRelay } from "./hosted-relay.ts";

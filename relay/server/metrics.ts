@@ -7,7 +7,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { HostedRelay } from "./hosted-relay.ts";
 import type { RelayStats } from "./hosted-relay.ts";
-import type { RejectionTally } from "./rejections.ts";
+import { allRejections, type RejectionTally, type RelayRejectedCounts } from "./rejections.ts";
 import type { ContainedErrors } from "./contain.ts";
 
 type CounterField = { [K in keyof RelayStats]: RelayStats[K] extends number ? K : never }[keyof RelayStats];
@@ -50,7 +50,7 @@ export interface RelayMetrics {
 
 export interface RelayMetricsOptions {
   processMetrics?: boolean;
-  /** Refused input by reason and source: lfcc_rejected_total{reason,source}. */
+  /** The host's refusals; with the relay's stats().rejected: lfcc_rejected_total{reason,source}. */
   rejections?: RejectionTally;
   /** Errors the host contained, by callback: lfcc_server_callback_errors_total{callback}. */
   containedErrors?: ContainedErrors;
@@ -63,7 +63,7 @@ export function createRelayMetrics(relay: HostedRelay, options: RelayMetricsOpti
   const { rejections, containedErrors } = options;
   if (rejections) {
     labelledCounter(registry, "lfcc_rejected_total", "Input refused, by reason and source (upgrade: HTTP before any WebSocket; client: a client socket; redis: a routed message)", ["reason", "source"], () =>
-      rejections.all().map(({ reason, source, count }) => [{ reason, source }, count]),
+      allRejections(rejections, (relay.stats() as { rejected?: RelayRejectedCounts }).rejected).map(({ reason, source, count }) => [{ reason, source }, count]),
     );
   }
   if (containedErrors) {

@@ -1,16 +1,20 @@
 /**
- * Running totals of refused input, by reason and source, for `/metrics` as
- * `lfcc_rejected_total{reason,source}` (PROTOCOL.md section 8: an operator must see an attack).
- * Two feeds: the host's own refusals (this directory: upgrades, timeouts, expired tokens) and the
- * relay's `input-rejected` events (bad frames from clients, bad messages off Redis).
+ * Running totals of the host's own refusals (upgrades, timeouts, expired tokens), by reason and
+ * source. `/metrics` shows them as `lfcc_rejected_total{reason,source}` (PROTOCOL.md section 8: an
+ * operator must see an attack), summed with the relay's own counts of refused frames and routed
+ * messages (`relay.stats().rejected`), read at scrape time like every other relay counter.
  */
-import type { RelayEvent } from "../events.ts";
+/**
+ * The relay's `stats().rejected`: refused frames (`client`) and routed messages (`redis`), by
+ * reason. Optional: a hosted relay without it (an older or a planted-bug one) shows host reasons only.
+ */
+export type RelayRejectedCounts = Partial<Record<"client" | "redis", Record<string, number>>>;
 
 /**
  * Where the refused input came from. `upgrade`: an HTTP request refused before any WebSocket
  * existed. `client`: a frame on, or the state of, an open client socket. `redis`: a routed message.
  */
-export type RejectionSource = "upgrade" | "client" | "redis";
+export type RejectionSourceLabel = "upgrade" | "client" | "redis";
 
 /** The host's own refusal reasons; the relay adds its own codes through its events. */
 export const SERVER_REJECTION_REASONS = {
@@ -44,7 +48,7 @@ const UPGRADE_REASONS: ServerRejectionReason[] = Object.values(SERVER_REJECTION_
 
 export interface RejectionCount {
   reason: string;
-  source: RejectionSource;
+  source: RejectionSourceLabel;
   count: number;
 }
 
@@ -57,11 +61,11 @@ export class RejectionTally {
     this.entry(SERVER_REJECTION_REASONS.authExpired, "client");
   }
 
-  count(reason: string, source: RejectionSource): void {
+  count(reason: string, source: RejectionSourceLabel): void {
     this.entry(reason, source).count += 1;
   }
 
-  get(reason: string, source: RejectionSource): number {
+  get(reason: string, source: RejectionSourceLabel): number {
     return this.counts.get(key(reason, source))?.count ?? 0;
   }
 
@@ -69,21 +73,28 @@ export class RejectionTally {
     return [...this.counts.values()];
   }
 
-  /** An `onEvent` for the relay: counts its `input-rejected` events, then passes every event on. */
-  relayListener(next?: (event: RelayEvent) => void): (event: RelayEvent) => void {
-    return (event) => {
-      if (event.type === "input-rejected") this.count(event.reason, event.source);
-      next?.(event);
-    };
-  }
-
-  private entry(reason: string, source: RejectionSource): RejectionCount {
+  private entry(reason: string, source: RejectionSourceLabel): RejectionCount {
     let entry = this.counts.get(key(reason, source));
     if (!entry) this.counts.set(key(reason, source), (entry = { reason, source, count: 0 }));
     return entry;
   }
 }
 
-function key(reason: string, source: RejectionSource): string {
+function key(reason: string, source: RejectionSourceLabel): string {
   return `${source}\u0000${reason}`;
+}
+
+/** The host's counts plus the relay's, one entry per (reason, source): what lfcc_rejected_total shows. */
+export function allRejections(host: RejectionTally, relayRejected: RelayRejectedCounts | undefined): RejectionCount[] {
+  const merged = new Map<string, RejectionCount>();
+  const add = (reason: string, source: RejectionSourceLabel, count: number) => {
+    const entry = merged.get(key(reason, source));
+    if (entry) entry.count += count;
+    else merged.set(key(reason, source), { reason, source, count });
+  };
+  for (const { reason, source, count } of host.all()) add(reason, source, count);
+  for (const source of ["client", "redis"] as const) {
+    for (const [reason, count] of Object.entries(relayRejected?.[source] ?? {})) add(reason, source, count);
+  }
+  return [...merged.values()];
 }

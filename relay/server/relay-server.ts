@@ -63,7 +63,6 @@ export function createRelayServer(options: RelayServerOptions = {}): RelayServer
   const relay = new StatelessCollabRelay({
     ...config,
     ...relayOptions,
-    onEvent: rejections.relayListener(relayOptions?.onEvent),
     redisAdapter: redisClusterNodes
       ? createRedisAdapter({ redisClusterNodes, natMap: redisNatMap })
       : redisUrl ? createRedisAdapter({ redisUrl }) : createInMemoryMessageBus(),

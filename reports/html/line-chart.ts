@@ -32,6 +32,14 @@ export interface LineChartSpec {
   guides?: Guide[];
   /** Vertical markers at moments that matter for reading the chart (heal, converge deadline). */
   markers?: Marker[];
+  /**
+   * Top of the y scale before rounding to a nice tick (sim and chaos of one seed share it). By
+   * default the data's maximum: a guide far above the data (a queue bound of 10,000 over a peak of
+   * 128) is then named at the top instead of flattening the data to a line at zero.
+   */
+  yMax?: number;
+  /** Counts: no fractional ticks. */
+  integer?: boolean;
 }
 
 export interface Marker {
@@ -46,15 +54,18 @@ const MAX_POINTS = 600;
 
 export function lineChart(spec: LineChartSpec): string {
   const x = linearScale(spec.xMaxMs, MARGIN.left, CHART_WIDTH - MARGIN.right);
-  const yMax = Math.max(1, ...spec.series.flatMap((s) => s.values.filter(Number.isFinite)), ...(spec.guides ?? []).map((g) => g.value));
-  const yTicks = niceTicks(yMax * 1.05);
-  const y = linearScale(yTicks[yTicks.length - 1]!, HEIGHT - MARGIN.bottom, MARGIN.top);
+  const yMax = spec.yMax ?? seriesMax(spec.series);
+  const yTicks = niceTicks(Math.max(yMax, 1e-9) * 1.05, 4, spec.integer ? 1 : 0);
+  const yTop = yTicks[yTicks.length - 1]!;
+  const y = linearScale(yTop, HEIGHT - MARGIN.bottom, MARGIN.top);
+  const guides = spec.guides ?? [];
   const body = [
     faultBands(spec.faults, x, MARGIN.top, HEIGHT - MARGIN.bottom),
     yAxis(yTicks, y, spec.yLabel),
     timeAxis(spec.xMaxMs, x, HEIGHT - MARGIN.bottom),
-    ...(spec.guides ?? []).map((g) => guideLine(g, y)),
-    ...(spec.markers ?? []).filter((m) => m.atMs >= 0 && m.atMs <= spec.xMaxMs).map((m) => markerLine(m, x)),
+    ...guides.filter((g) => g.value <= yTop).map((g) => guideLine(g, y)),
+    ...guides.filter((g) => g.value > yTop).map((g, i) => guideAboveScale(g, i)),
+    ...(spec.markers ?? []).filter((m) => m.atMs >= 0 && m.atMs <= spec.xMaxMs).map((m, i) => markerLine(m, x, i)),
     ...spec.series.map((s) => seriesPath(s, spec.tMs, x, y)),
     hasData(spec.series) ? "" : `<text class="no-data" x="${CHART_WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">no samples recorded</text>`,
   ].join("");
@@ -101,11 +112,23 @@ function guideLine(guide: Guide, y: Scale): string {
   return `<line class="guide" x1="${MARGIN.left}" x2="${CHART_WIDTH - MARGIN.right}" y1="${at}" y2="${at}" stroke="${guide.color}"/><text class="guide-label" x="${CHART_WIDTH - MARGIN.right - 4}" y="${at - 4}" text-anchor="end" fill="${guide.color}">${esc(guide.label)}</text>`;
 }
 
-function markerLine(marker: Marker, x: Scale): string {
+/** The data's maximum, at least 1 (an empty or all-zero chart still gets a scale). */
+export function seriesMax(series: readonly Series[]): number {
+  return Math.max(1, ...series.flatMap((s) => s.values.filter(Number.isFinite)));
+}
+
+/** A guide far above the data: named in the top right corner, with an arrow, instead of drawn. */
+function guideAboveScale(guide: Guide, index: number): string {
+  const at = MARGIN.top + 9 + index * 12;
+  return `<text class="guide-label above" x="${CHART_WIDTH - MARGIN.right - 4}" y="${at}" text-anchor="end" fill="${guide.color}">↑ ${esc(guide.label)} (above this scale)</text>`;
+}
+
+function markerLine(marker: Marker, x: Scale, index = 0): string {
   const at = r(x(marker.atMs));
-  // Labels near the right edge go on the left of their line so they stay inside the chart.
-  const nearRight = at > CHART_WIDTH - MARGIN.right - 50;
-  const label = `<text class="marker-label" x="${nearRight ? at - 3 : at + 3}" y="${MARGIN.top + 9}" text-anchor="${nearRight ? "end" : "start"}">${esc(marker.label)}</text>`;
+  // Labels near the right edge go on the left of their line so they stay inside the chart; each
+  // marker's label sits one line lower than the previous one's, so close markers stay readable.
+  const nearRight = at > CHART_WIDTH - MARGIN.right - 60;
+  const label = `<text class="marker-label" x="${nearRight ? at - 3 : at + 3}" y="${MARGIN.top + 9 + (index % 4) * 11}" text-anchor="${nearRight ? "end" : "start"}">${esc(marker.label)}</text>`;
   return `<line class="marker" x1="${at}" x2="${at}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}"/>${label}`;
 }
 
@@ -141,8 +164,8 @@ function legend(series: Series[], guides: Guide[]): string {
 
 function compact(value: number): string {
   if (value >= 1_000_000) return `${Number((value / 1_000_000).toFixed(1))}M`;
-  if (value >= 1000) return `${Number((value / 1000).toFixed(1))}k`;
-  return String(value);
+  if (value >= 10_000) return `${Number((value / 1000).toFixed(1))}k`;
+  return String(Number(value.toPrecision(6)));
 }
 
 function r(value: number): number {

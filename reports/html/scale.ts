@@ -8,9 +8,9 @@ export function linearScale(domainMax: number, rangeStart: number, rangeEnd: num
 }
 
 /** About `count` round tick values from 0 to at least max (1, 2, 5 x 10^n steps). */
-export function niceTicks(max: number, count = 4): number[] {
+export function niceTicks(max: number, count = 4, minStep = 0): number[] {
   if (!(max > 0)) return [0, 1];
-  const raw = max / count;
+  const raw = Math.max(max / count, minStep);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];

@@ -6,6 +6,8 @@
  */
 import { checkRouting, runCheckers, convergenceMs } from "../../lab/checkers/index.ts";
 import type { Observations } from "../../lab/observations.ts";
+import { presenceTimeline } from "../../lab/presence.ts";
+import { latencyQuantiles } from "../../lab/deliveries.ts";
 import type { RunRecord } from "../../lab/record.ts";
 import { quiescenceStartMs, type Scenario } from "../../lab/scenario/types.ts";
 import type { TraceEvent } from "../../lab/trace.ts";
@@ -98,9 +100,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       reconnects: counters.reconnects,
       convergenceMs: convergenceMs(observations),
     },
+    deliveryLatencyMs: latencyQuantiles(world.observer.deliveries.overall(), 0.01),
     failureFile: null,
     faults,
     timeSeries: world.timeSeries.series,
+    presence: presenceTimeline(observations, scenario.expect.noGhostPresence?.withinMs ?? null),
     scenarioSpec: scenario,
   };
   return { record, observations, trace: world.kernel.trace.events };

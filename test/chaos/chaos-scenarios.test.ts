@@ -15,8 +15,10 @@ const fixture = (name: string) => {
   return parseScenario(readFileSync(file, "utf8"), `test/chaos/fixtures/${name}`);
 };
 
-test.runIf(mustRunChaos && !chaosAvailable)("CI has redis-server and toxiproxy-server for the chaos suite", () => {
-  expect.fail(`chaos suite cannot run in CI: ${missingServicesMessage()}`);
+// Runs (and passes) in every green CI run, so a fully green run shows no "1 skipped" that looks
+// like a failure; outside CI a missing binary is the loud warning of services-available.ts.
+test.runIf(mustRunChaos || chaosAvailable)("redis-server and toxiproxy-server are there for the chaos suite (CI must have them)", () => {
+  expect(missingServicesMessage(), "chaos suite cannot run").toBe("");
 });
 
 describe.runIf(chaosAvailable)("lfcc chaos against real infrastructure", () => {

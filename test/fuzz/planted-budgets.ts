@@ -23,7 +23,7 @@ const small = (faultKinds: FaultKind[], extra: Partial<ScenarioArbitraryOptions>
 });
 
 export const PLANTED_BUDGETS: PlantedBudget[] = [
-  { bug: "resyncRemoved", expectViolated: ["converge", "noDataLoss"], seed: 1, runs: 15, arbitrary: small(["redisOutage", "redisRestart"]),
+  { bug: "resyncRemoved", expectViolated: ["converge", "noDataLoss", "accounting"], seed: 1, runs: 15, arbitrary: small(["redisOutage", "redisRestart"]),
     maxShrunk: { servers: 2, clients: 2, docs: 1, faults: 1, durationMs: 6_000 } },
   { bug: "unboundedQueue", expectViolated: ["queueBound"], seed: 1, runs: 15, arbitrary: small(["redisOutage"]),
     maxShrunk: { servers: 1, clients: 2, docs: 1, faults: 1, durationMs: 6_000 } },

@@ -80,22 +80,23 @@ const hmacAcceptsMissing: PlantedRelayFactory = (options) => {
   const bus = options.redisAdapter as MessageBus | undefined;
   if (bus && options.clusterSecret) {
     const onMessage = bus.onMessage.bind(bus);
-    bus.onMessage = (handler) => onMessage((channel, text) => handler(channel, signIfUnsigned(text, options.clusterSecret!)));
+    bus.onMessage = (handler) => onMessage((channel, text) => handler(channel, signIfUnsigned(text, options.clusterSecret!, channel)));
   }
   return new StatelessCollabRelay(options);
 };
 
-function signIfUnsigned(text: string, secret: string): string {
+function signIfUnsigned(text: string, secret: string, channel: string): string {
   try {
     const message = JSON.parse(text) as { sig?: unknown };
     if (message.sig !== undefined) return text;
     // Accepting it unsigned is the same as checking a signature made for it.
-    return encodeWithSecret(message, secret);
+    return encodeWithSecret(message, secret, channel);
   } catch {
     return text;
   }
 }
-const encodeWithSecret = (message: object, secret: string) => encodeRouted(message as RoutedMessage, secret);
+// The signature binds the channel (PROTOCOL.md section 8): sign for the one it arrived on.
+const encodeWithSecret = (message: object, secret: string, channel: string) => encodeRouted(message as RoutedMessage, secret, channel);
 
 /** converge / noDataLoss: a batch of two or more leaves out its last message. */
 function batchOmitsMessage(): () => void {

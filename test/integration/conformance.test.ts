@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import { startRedisServer, type LocalRedis } from "../../chaos/infra/redis-server.ts";
 import { RawClient, getJson, spawnServe, startClient, stopChild, waitConverged, waitFor, whenSynced, type TestClient } from "./helpers.ts";
+import { realUpdate } from "../attacks/corpus.ts";
+
+/** Real Yjs updates: the relay decodes what it routes (PROTOCOL.md section 8). */
+const ROUTED_UPDATE = realUpdate("routed");
+const SNAPSHOT_UPDATE = realUpdate("snapshot bytes", 2);
 
 type Served = { child: ChildProcess; port: number; url: string; logs: string[] };
 
@@ -69,10 +74,10 @@ describe("lfcc serve conformance (PROTOCOL.md)", () => {
     const otherServer = await raw(s2, "conf-route");
     const otherDoc = await raw(s2, "conf-route-other");
     await waitFor("A known on server two", joined(otherServer, a));
-    a.send({ type: "CRDT_UPDATE", docId: "conf-route", senderId: "spoofed", messageId: "m-conf-1", payload: { update: "AQIDBA==" } });
+    a.send({ type: "CRDT_UPDATE", docId: "conf-route", senderId: "spoofed", messageId: "m-conf-1", payload: { update: ROUTED_UPDATE } });
     for (const receiver of [sameServer, otherServer]) {
       const frame = await receiver.next("CRDT_UPDATE");
-      expect(frame).toMatchObject({ docId: "conf-route", senderId: a.welcome.senderId, messageId: "m-conf-1", payload: { update: "AQIDBA==" } });
+      expect(frame).toMatchObject({ docId: "conf-route", senderId: a.welcome.senderId, messageId: "m-conf-1", payload: { update: ROUTED_UPDATE } });
       expect(typeof frame.ts).toBe("number");
     }
     a.send({ type: "PRESENCE", payload: { state: { cursor: 1 } } });
@@ -90,9 +95,9 @@ describe("lfcc serve conformance (PROTOCOL.md)", () => {
     await requester.next("CRDT_UPDATE");
     requester.send({ type: "SNAPSHOT_REQUEST", payload: { requestId: "mine-42", stateVector: "AA==" } });
     const asked = await holder.next("SNAPSHOT_REQUEST");
-    holder.send({ type: "SNAPSHOT_RESPONSE", payload: { requestId: asked.payload.requestId, update: "c25hcHNob3QgYnl0ZXM=" } });
+    holder.send({ type: "SNAPSHOT_RESPONSE", payload: { requestId: asked.payload.requestId, update: SNAPSHOT_UPDATE } });
     const answer = await requester.next("SNAPSHOT_RESPONSE");
-    expect(answer.payload).toMatchObject({ requestId: "mine-42", update: "c25hcHNob3QgYnl0ZXM=" });
+    expect(answer.payload).toMatchObject({ requestId: "mine-42", update: SNAPSHOT_UPDATE });
     expect(bystander.ofType("SNAPSHOT_RESPONSE")).toHaveLength(0);
     expect(holder.ofType("SNAPSHOT_RESPONSE")).toHaveLength(0);
   });

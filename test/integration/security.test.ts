@@ -92,7 +92,7 @@ describe("cluster secret", () => {
       await publisher.publish("lfcc:doc:signed", JSON.stringify(forged));
       await publisher.publish("lfcc:doc:signed", JSON.stringify({ ...forged, messageId: "m-forged-2", sig: "0".repeat(64) }));
       const wrongKey = { ...forged, messageId: "m-forged-3" };
-      await publisher.publish("lfcc:doc:signed", JSON.stringify({ ...wrongKey, sig: signMessage(wrongKey, "not-the-secret") }));
+      await publisher.publish("lfcc:doc:signed", JSON.stringify({ ...wrongKey, sig: signMessage(wrongKey, "not-the-secret", "lfcc:doc:signed") }));
       await waitFor("three forged messages counted", () => relays[1]!.server.relay.stats().forgedDropped >= before + 3);
 
       // Genuine traffic between the servers still flows (signed by the relay itself).

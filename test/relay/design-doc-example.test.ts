@@ -58,9 +58,10 @@ it("runs the design doc's wss.on('connection') example verbatim", async () => {
   expect(alice.frames[0]).toMatchObject({ type: "WELCOME", payload: { docId: "doc-1", role: "editor", peers: [] } });
   expect(bob.frames[0]!.payload.peers).toEqual([alice.frames[0]!.payload.senderId]);
 
-  alice.socket.send(JSON.stringify({ type: "CRDT_UPDATE", payload: { update: "AQID" } }));
+  // A real Yjs update (one client inserting "hi"): the relay decodes what it routes (PROTOCOL.md section 8).
+  alice.socket.send(JSON.stringify({ type: "CRDT_UPDATE", payload: { update: "AQEBAAQBAXQCaGkA" } }));
   const received = await bob.next("CRDT_UPDATE");
-  expect(received).toMatchObject({ senderId: alice.frames[0]!.payload.senderId, payload: { update: "AQID" } });
+  expect(received).toMatchObject({ senderId: alice.frames[0]!.payload.senderId, payload: { update: "AQEBAAQBAXQCaGkA" } });
   expect(alice.frames.some((f) => f.type === "CRDT_UPDATE")).toBe(false);
 
   bob.socket.close();

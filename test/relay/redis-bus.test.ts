@@ -92,6 +92,7 @@ describe("relays over the Redis bus (ioredis-mock)", () => {
         new StatelessCollabRelay({
           serverId,
           enableBatching: false,
+          validateCrdtPayloads: false, // placeholder update strings
           heartbeatIntervalMs: 1000,
           presenceTimeoutMs: 3000,
           ...config,
@@ -167,8 +168,8 @@ describe("relays over the Redis bus (ioredis-mock)", () => {
   it("with a cluster secret accepts signed messages and drops unsigned ones", async () => {
     const { redis, relays, sockets } = await twoRelays({ clusterSecret: "k" });
     const publisher = redis.client();
-    const base = { v: 1, type: "CRDT_UPDATE", docId: "doc-1", senderId: "x", sourceServerId: "s9", ts: 1 };
-    await publisher.publish("lfcc:doc:doc-1", encodeRouted({ ...base, messageId: "ok", payload: { update: "GOOD" } }, "k"));
+    const base = { v: 1, type: "CRDT_UPDATE", docId: "doc-1", senderId: "x", sourceServerId: "s9", ts: 1_000_000 }; // ManualClock time: fresh
+    await publisher.publish("lfcc:doc:doc-1", encodeRouted({ ...base, messageId: "ok", payload: { update: "GOOD" } }, "k", "lfcc:doc:doc-1"));
     await publisher.publish("lfcc:doc:doc-1", JSON.stringify({ ...base, messageId: "bad", payload: { update: "BAD" } }));
     await settle();
     expect(sockets[1]!.ofType("CRDT_UPDATE").map((f) => f.payload.update)).toEqual(["GOOD"]);

@@ -173,7 +173,7 @@ describe("cluster secret", () => {
     expect(b.ws.ofType("CRDT_UPDATE").map((f) => f.payload.update)).toEqual(["SIGNED"]);
     const forged = { v: 1, type: "CRDT_UPDATE", docId: "doc-1", senderId: "evil", messageId: "f1", sourceServerId: "x", ts: 1, payload: { update: "EVIL" } };
     cluster.hub.publish("lfcc:doc:doc-1", JSON.stringify(forged));
-    cluster.hub.publish("lfcc:doc:doc-1", encodeRouted({ ...forged, messageId: "f2" }, "wrong-secret"));
+    cluster.hub.publish("lfcc:doc:doc-1", encodeRouted({ ...forged, messageId: "f2" }, "wrong-secret", "lfcc:doc:doc-1"));
     cluster.hub.publish("lfcc:doc:doc-1", "garbage{");
     await settle();
     expect(b.ws.ofType("CRDT_UPDATE").map((f) => f.payload.update)).toEqual(["SIGNED"]);

@@ -20,8 +20,8 @@ describe("a remote PRESENCE from a client we did not know", () => {
     const s1 = cluster.relay("s1");
     const watcher = await cluster.connect(s1);
     // s2's JOIN for "far" was never heard (it was superseded by a roster during an outage).
-    cluster.hub.publish("lfcc:presence:doc-1", encodeRouted(routed("PRESENCE", "p1", { state: { x: 1 } }), undefined));
-    cluster.hub.publish("lfcc:presence:doc-1", encodeRouted(routed("LEAVE", "l1", { senderId: "far" }), undefined));
+    cluster.hub.publish("lfcc:presence:doc-1", encodeRouted(routed("PRESENCE", "p1", { state: { x: 1 } }), undefined, "lfcc:presence:doc-1"));
+    cluster.hub.publish("lfcc:presence:doc-1", encodeRouted(routed("LEAVE", "l1", { senderId: "far" }), undefined, "lfcc:presence:doc-1"));
     await settle();
     expect(watcher.ws.ofType("PRESENCE").map((f) => f.senderId)).toEqual(["far"]);
     expect(watcher.ws.ofType("LEAVE").map((f) => f.payload.senderId)).toEqual(["far"]);

@@ -5,7 +5,13 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { PresenceTimeline } from "../../lab/presence.ts";
+import { defineScenario } from "../../lab/scenario/index.ts";
 import type { AppliedFault, RunRecord, TimeSeries } from "../../lab/record.ts";
+import type { BuildInfo } from "../../reports/build-info.ts";
+
+/** A fixed build identity, so pages are the same on every machine. */
+export const BUILD: BuildInfo = { packageVersion: "9.9.9-test", gitCommit: "abc123def456", date: "2026-01-02T03:04:05.000Z", host: "ci-runner-7", node: "v20.99.0" };
 
 const RUN_MS = 75_000;
 const STEP_MS = 250;
@@ -24,7 +30,9 @@ export function timeSeries(queueBound = 200, overflowBy = 0): TimeSeries {
   const queue = (server: number) => (t: number): number =>
     inWindow(t, 10_000, 25_000) ? Math.min(queueBound + (server === 1 ? overflowBy : 0), Math.round((t - 10_000) / (40 + server * 10))) : inWindow(t, 25_000, 26_500) ? Math.round(queueBound * (1 - (t - 25_000) / 1_500)) : 0;
   const divergence = (doc: number) => (t: number): number => (inWindow(t, 40_000, 52_000) ? 2 + (doc % 2) : inWindow(t, 30_000, 33_000) ? 2 : 1);
-  const latency = (scale: number) => (t: number): number => (inWindow(t, 10_000, 26_000) ? 400 * scale : inWindow(t, 40_000, 51_000) ? 900 * scale : 3 * scale + (t % 2000) / 500);
+  // Nothing is delivered during the partition's first 4 s (40-44 s): those windows must be gaps, not 0 ms.
+  const silent = (t: number) => inWindow(t, 40_000, 44_000);
+  const latency = (scale: number) => (t: number): number => (silent(t) ? 0 : inWindow(t, 10_000, 26_000) ? 400 * scale : inWindow(t, 40_000, 51_000) ? 900 * scale : 3 * scale + (t % 2000) / 500);
   return {
     tMs,
     queueDepth: { s1: tMs.map(queue(1)), s2: tMs.map(queue(2)), s3: tMs.map(queue(3)) },
@@ -33,7 +41,24 @@ export function timeSeries(queueBound = 200, overflowBy = 0): TimeSeries {
     connectedClients: tMs.map((t) => (inWindow(t, 30_000, 32_000) ? 8 : 12)),
     reconnects: tMs.map((t) => (t >= 30_500 ? 4 : 0) + (t >= 50_500 ? 3 : 0)),
     snapshotFallbacks: tMs.map((t) => (t >= 31_000 ? 1 : 0)),
-    deliveryLatencyMs: { p50: tMs.map(latency(1)), p90: tMs.map(latency(1.6)), p99: tMs.map(latency(2.4)), max: tMs.map(latency(3)) },
+    deliveryLatencyMs: { p50: tMs.map(latency(1)), p90: tMs.map(latency(1.6)), p99: tMs.map(latency(2.4)), max: tMs.map(latency(3)), count: tMs.map((t) => (silent(t) ? 0 : 40)) },
+  };
+}
+
+/**
+ * Presence as the crash at 30 s leaves it: c3's session on s2 ends at 30 s; c1 sees the LEAVE at
+ * 31 s, c2 only at 50 s: a ghost for 5 s past the 15 s deadline (45 s).
+ */
+export function presence(): PresenceTimeline {
+  return {
+    ghostWithinMs: 15_000,
+    beliefs: [
+      { observer: "c1", docId: "d1", peer: "c2", fromMs: 100, toMs: 75_000, peerEndMs: null },
+      { observer: "c1", docId: "d1", peer: "c3", fromMs: 120, toMs: 31_000, peerEndMs: 30_000 },
+      { observer: "c2", docId: "d1", peer: "c1", fromMs: 90, toMs: 75_000, peerEndMs: null },
+      { observer: "c2", docId: "d1", peer: "c3", fromMs: 130, toMs: 50_000, peerEndMs: 30_000 },
+      { observer: "c4", docId: "d2", peer: "c5", fromMs: 200, toMs: 75_000, peerEndMs: null },
+    ],
   };
 }
 
@@ -50,9 +75,11 @@ export function runRecord(overrides: Partial<RunRecord> & Pick<RunRecord, "scena
       { name: "noGhostPresence", passed: true, detail: "9 ended sessions reported LEFT within 15s" },
     ],
     metrics: { edits: 3600, deliveries: 39600, crossServerMessages: 25000, queuedMax: 200, dropped: 812, snapshotRequests: 31, snapshotFallbacks: 1, reconnects: 7, convergenceMs: 1800 },
+    deliveryLatencyMs: { p50: 3, p90: 640, p99: 2160, max: 2700 },
     failureFile: null,
     faults: FAULTS,
     timeSeries: timeSeries(),
+    presence: presence(),
     ...overrides,
   };
 }
@@ -67,6 +94,7 @@ export function failingRecord(): RunRecord {
     failureFile: "lfcc-out/failures/redis-outage-bounded-queue-seed7.json",
     timeSeries: timeSeries(200, 35),
     metrics: { edits: 3600, deliveries: 39000, crossServerMessages: 25000, queuedMax: 235, dropped: 0, snapshotRequests: 31, snapshotFallbacks: 1, reconnects: 7, convergenceMs: null },
+    deliveryLatencyMs: undefined, // an older record: no run-level quantiles, shown as "-"
     invariants: [
       { name: "converge", passed: false, detail: `d1: final replicas differ, 2 distinct states {c1,c2} / {c3}; c3 lacks c5 (clientID 77) clocks 40..57 <"&'>` },
       { name: "noDataLoss", passed: true, detail: "all 3600 promised edits in all 12 live replicas" },
@@ -75,13 +103,29 @@ export function failingRecord(): RunRecord {
   });
 }
 
+/** The scenario of the crash-and-partition runs: edits for 30 s, converge within 15 s of the heal. */
+export const CRASH_AND_PARTITION = defineScenario({ name: "crash-and-partition", durationMs: 30_000, topology: { servers: 3, docs: 2, clients: 12 }, expect: { converge: { withinMs: 15_000 } } });
+
 /** The standard set: one scenario in both modes (side by side), one failing sim run. */
 export function sampleRecords(): RunRecord[] {
   return [
-    runRecord({ scenario: "crash-and-partition", seed: 1, mode: "sim" }),
-    runRecord({ scenario: "crash-and-partition", seed: 1, mode: "chaos", wallMs: 76_300, replayCommand: "npx lfcc chaos scenarios/crash-and-partition.yaml", faults: FAULTS }),
+    runRecord({ scenario: "crash-and-partition", seed: 1, mode: "sim", scenarioSpec: CRASH_AND_PARTITION }),
+    runRecord({ scenario: "crash-and-partition", seed: 1, mode: "chaos", wallMs: 76_300, replayCommand: "npx lfcc chaos scenarios/crash-and-partition.yaml", faults: FAULTS, scenarioSpec: CRASH_AND_PARTITION }),
     failingRecord(),
   ];
+}
+
+/**
+ * One scenario in both modes for the fidelity section: sim seeds 1..3 spread a little, and a
+ * chaos run whose cross-server messages and p99 lie outside the sim's range.
+ */
+export function fidelityRecords(): RunRecord[] {
+  const sim = [1, 2, 3].map((seed) => {
+    const base = runRecord({ scenario: "crash-and-partition", seed, mode: "sim" });
+    return { ...base, metrics: { ...base.metrics, edits: 3590 + seed * 5, crossServerMessages: 24_900 + seed * 50 }, deliveryLatencyMs: { p50: 3, p90: 600 + seed, p99: 2100 + seed * 20, max: 2700 } };
+  });
+  const chaos = runRecord({ scenario: "crash-and-partition", seed: 1, mode: "chaos", wallMs: 76_300 });
+  return [...sim, { ...chaos, metrics: { ...chaos.metrics, edits: 3600, crossServerMessages: 31_000 }, deliveryLatencyMs: { p50: 4, p90: 700, p99: 4100, max: 5000 } }];
 }
 
 export async function writeResultsDir(dir: string, records: RunRecord[]): Promise<void> {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { loadRunRecords } from "../../reports/load-runs.ts";
 import { replayCommand } from "../../reports/replay-command.ts";
 import { writeReport } from "../../reports/write-report.ts";
-import { runRecord, sampleRecords, writeResultsDir } from "./fixtures.ts";
+import { BUILD, fidelityRecords, runRecord, sampleRecords, writeResultsDir } from "./fixtures.ts";
 
 const run = promisify(execFile);
 
@@ -37,13 +37,30 @@ describe("replay commands", () => {
 describe("report files", () => {
   it("writes markdown with the summary table and each failure's details and replay command", async () => {
     const out = await tempDir();
-    await writeReport(sampleRecords(), out);
+    await writeReport(sampleRecords(), out, { build: BUILD });
     const md = await readFile(join(out, "report.md"), "utf8");
-    expect(md).toContain("3 runs: 2 passed, **1 failed**.");
-    expect(md).toContain("| crash-and-partition | 1 | chaos | ✅ pass | - | 1.8 s | `npx lfcc chaos scenarios/crash-and-partition.yaml` |");
-    expect(md).toContain("| redis-outage-bounded-queue | 7 | sim | ❌ FAIL | converge, queueBound | - |");
+    expect(md.split("\n").slice(0, 5)).toEqual([
+      "## lfcc resilience report: ❌ FAIL",
+      "",
+      "**FAIL: 1 of 3 runs failed (converge in 1 run, queueBound in 1 run).** 3 runs: 2 passed, **1 failed**.",
+      "",
+      "lfcc 9.9.9-test · commit abc123def456 · 2026-01-02T03:04:05.000Z · host ci-runner-7 · Node v20.99.0",
+    ]);
+    expect(md).toContain("| crash-and-partition | 1 | chaos | ✅ pass | - | 200 | 812 | 2.2 s | 1.8 s | 7 | `npx lfcc chaos scenarios/crash-and-partition.yaml` |");
+    expect(md).toContain("| redis-outage-bounded-queue | 7 | sim | ❌ FAIL | converge, queueBound | 235 | 0 | - | never | 7 |");
+    // Failures before the table of all runs.
+    expect(md.indexOf("### Failures")).toBeLessThan(md.indexOf("### All runs"));
     expect(md).toContain("#### redis-outage-bounded-queue seed 7 (sim)");
     expect(md).toContain("```sh\nnpx lfcc replay lfcc-out/failures/redis-outage-bounded-queue-seed7.json\n```");
+  });
+
+  it("adds the sim-vs-chaos fidelity table when a scenario ran in both modes", async () => {
+    const out = await tempDir();
+    await writeReport(fidelityRecords(), out, { build: BUILD });
+    const md = await readFile(join(out, "report.md"), "utf8");
+    expect(md).toContain("### Sim vs chaos fidelity");
+    expect(md).toContain("| crash-and-partition | cross-server messages | 25000 [24950 - 25050] | 31000 | 1.24x | **outside** |");
+    expect(md).toContain("| crash-and-partition | edits | 3600 [3595 - 3605] | 3600 | 1.00x |  |");
   });
 
   it("writes results.json with every record and its replay command", async () => {

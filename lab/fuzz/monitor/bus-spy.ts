@@ -28,10 +28,12 @@ export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport
       }),
     });
   const onMessage = bus.onMessage.bind(bus);
+  // Every argument goes through: the cluster bus names the shard a message came on (`link`), and
+  // the relay's liveness needs it; a spy that dropped it made sharded relays expire live peers.
   bus.onMessage = (handler) =>
-    onMessage((channel, message) => {
+    onMessage((channel, message, link) => {
       countRouted(message, serverId, report);
-      handler(channel, message);
+      handler(channel, message, link);
     });
   const onEvent = bus.onEvent.bind(bus);
   bus.onEvent = (handler) =>
