@@ -112,6 +112,7 @@ export class ChaosYwsClient {
       client: this.name,
       docId: this.options.docId,
       senderId: `yws:${this.name}#${++this.sessions}`,
+      senderIdKnown: false,
       server: this.server ?? "unknown",
       startMs: this.options.elapsedMs(),
       endMs: null,

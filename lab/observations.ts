@@ -20,6 +20,11 @@ export interface SessionObservation {
   docId: string;
   /** The senderId the server assigned in WELCOME: the identity peers see in JOIN/LEAVE. */
   senderId: string;
+  /**
+   * False when the client never learns the senderId its server assigned (a y-websocket client: the
+   * dialect sends no WELCOME), so `senderId` is made up and peers cannot be judged by it.
+   */
+  senderIdKnown?: boolean;
   server: string; // scenario server name, e.g. "s2"
   startMs: number;
   /** When the connection ended (client side), or null while still open at the end of the run. */

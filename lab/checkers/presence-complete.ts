@@ -52,6 +52,8 @@ function missingPeers(obs: Observations, windows: FaultWindow[], withinMs: numbe
     const peers = new Set(sample.peers);
     for (const other of obs.sessions) {
       if (other.docId !== sample.docId || other.client === sample.client || other.startMs > fromMs) continue;
+      // Peers know a y-websocket client by an id the client itself never learns: not judged here.
+      if (other.senderIdKnown === false) continue;
       if (other.endMs !== null && other.endMs <= sample.tMs) continue;
       const key = `${sample.client}>${other.senderId}`;
       if (peers.has(other.senderId) || reported.has(key)) continue;

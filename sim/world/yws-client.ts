@@ -112,7 +112,7 @@ export class SimYwsClient {
     kernel.trace.record(this.name, "client.open", { server });
     if (this.session) observer.sessionEnded(this.session, "replaced");
     const senderId = `yws:${this.name}#${++this.sessions}`;
-    this.session = observer.sessionStarted({ client: this.name, docId: this.docId, senderId, server }, this.sessions > 1);
+    this.session = observer.sessionStarted({ client: this.name, docId: this.docId, senderId, senderIdKnown: false, server }, this.sessions > 1);
   }
 
   private socketEnded(info: CloseInfo): void {

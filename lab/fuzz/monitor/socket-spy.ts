@@ -90,7 +90,10 @@ export class SocketSpy implements RelaySocket {
       this.ctx.sourceUpdate(this.docId, payload.update);
     }
     this.rate.frames++;
-    this.pendingVerdict = this.limiter.admit(bytes, this.ctx.relayNowMs());
+    // Answers someone asked for (a snapshot, a SYNC_STEP1 answer addressed `to` a peer) are refunded
+    // by the relay (PROTOCOL.md section 8): they are not the sender's own traffic, so not judged here.
+    const answer = type === "SNAPSHOT_RESPONSE" || (type === "CRDT_UPDATE" && payload?.to !== undefined);
+    this.pendingVerdict = answer ? "within" : this.limiter.admit(bytes, this.ctx.relayNowMs());
   }
 
   /** After the relay handled it: did it refuse a frame the ideal bucket admits, or admit one it refuses? */
@@ -133,7 +136,8 @@ export class SocketSpy implements RelaySocket {
     const receiver = this.senderId;
     if (type === "CRDT_UPDATE") this.ctx.clientUpdate(String(payload?.update ?? "").length, data.length);
     if (type === "RESYNC") this.resyncTimesMs.push(this.ctx.nowMs());
-    if (type === "ERROR" && payload?.code === "RATE_LIMITED") this.refusedThisFrame = true;
+    // The separate state-request budget (SNAPSHOT_REQUEST / SYNC_STEP1) is not the edit budget judged here.
+    if (type === "ERROR" && payload?.code === "RATE_LIMITED" && !String(payload.message ?? "").includes("state request")) this.refusedThisFrame = true;
     if (type === "WELCOME") this.welcomed = true;
     if (typeof docId === "string" && docId !== this.docId) {
       this.ctx.violation({ kind: "wrong-doc", receiver, detail: `${receiver} (on ${this.docId}) received a ${String(type)} of ${docId}` });
