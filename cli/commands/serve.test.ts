@@ -44,6 +44,12 @@ describe("lfcc serve options", () => {
     expect(() => options("[1]")).toThrow(/JSON object/);
     expect(() => options("{not json")).toThrow(UsageError);
   });
+  it("refuses an empty cluster secret from the flag or the env (never signing off)", () => {
+    expect(() => serveOptions({ ...base, clusterSecret: "" }, {})).toThrow(/--cluster-secret is empty/);
+    expect(() => serveOptions(base, { CLUSTER_SECRET: "" })).toThrow(/CLUSTER_SECRET is empty/);
+    expect(serveOptions(base, { CLUSTER_SECRET: "k" }).clusterSecret).toBe("k");
+    expect(serveOptions(base, {}).clusterSecret).toBeUndefined();
+  });
   it("refuses an empty JWT secret from the flag or the env (never auth off)", () => {
     expect(() => serveOptions({ ...base, jwtSecret: "" }, {})).toThrow(/--jwt-secret is empty/);
     expect(() => serveOptions(base, { JWT_SECRET: "" })).toThrow(/JWT_SECRET is empty/);

@@ -76,8 +76,8 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
     redisUrl: redisUrlOf(flags.redis, env.REDIS_URL),
     ...clusterOptions(flags.redisCluster ?? env.REDIS_CLUSTER_NODES, env.REDIS_CLUSTER_NAT_MAP),
     serverId: flags.serverId ?? (podName ? `server-${podName}` : undefined),
-    jwtSecret: jwtSecret(flags.jwtSecret, env.JWT_SECRET),
-    clusterSecret: nonEmpty(flags.clusterSecret ?? env.CLUSTER_SECRET),
+    jwtSecret: secretOf(flags.jwtSecret, env.JWT_SECRET, ["--jwt-secret", "JWT_SECRET"], "auth"),
+    clusterSecret: secretOf(flags.clusterSecret, env.CLUSTER_SECRET, ["--cluster-secret", "CLUSTER_SECRET"], "unsigned routing"),
     snapshotTimeoutMs: optionalUnit("--snapshot-timeout", flags.snapshotTimeout, parseDurationMs),
     queueMaxMessages: optionalInteger("--queue-max-messages", flags.queueMaxMessages, 1),
     queueMaxBytes: optionalUnit("--queue-max-bytes", flags.queueMaxBytes, parseSizeBytes),
@@ -159,11 +159,15 @@ function positive(flag: string, value: number | undefined): number | undefined {
  * PROTOCOL.md section 8: an empty secret is a start-up error, never "auth off" (a deployment whose
  * secret variable came out empty must not silently open every document to everyone).
  */
-function jwtSecret(flag: string | undefined, env: string | undefined): string | undefined {
+/**
+ * An empty secret is a start-up error (PROTOCOL.md section 8), never "off": `--jwt-secret ""` from a
+ * template whose variable was unset would otherwise silently disable auth, `--cluster-secret ""`
+ * message signing.
+ */
+function secretOf(flag: string | undefined, env: string | undefined, [flagName, envName]: [string, string], without: string): string | undefined {
   const secret = flag ?? env;
   if (secret === "") {
-    const source = flag === undefined ? "JWT_SECRET" : "--jwt-secret";
-    throw new UsageError(`${source} is empty: give a non-empty secret, or leave it unset to run without auth`);
+    throw new UsageError(`${flag === undefined ? envName : flagName} is empty: give a non-empty secret, or leave it unset to run without ${without}`);
   }
   return secret;
 }

@@ -10,7 +10,7 @@
  * `crypto.getRandomValues` fed by the client's seeded stream, and a WebSocket class over the
  * virtual network. Every timer lands on the simulator's event queue, so a run stays reproducible.
  */
-import { buildSync } from "esbuild";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { runInNewContext } from "node:vm";
 import * as Y from "yjs";
@@ -24,7 +24,9 @@ let bundled: string | undefined;
 
 /** The bundle is the same bytes for every client and run (esbuild is deterministic). */
 function bundle(): string {
-  bundled ??= buildSync({
+  // Loaded on first use: only scenarios with y-websocket clients need esbuild, and `lfcc/sim`
+  // users who never run one should not pay for loading it.
+  bundled ??= loadEsbuild().buildSync({
     stdin: { contents: ENTRY, resolveDir: ROOT, loader: "js" },
     bundle: true,
     format: "cjs",
@@ -34,6 +36,18 @@ function bundle(): string {
     logLevel: "silent",
   }).outputFiles[0]!.text;
   return bundled;
+}
+
+/**
+ * esbuild is an optional peer of the package (it has an install script and a native binary, which
+ * most users of the relay never need): say how to get it instead of a bare module-not-found.
+ */
+function loadEsbuild(): typeof import("esbuild") {
+  try {
+    return createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+  } catch {
+    throw new Error("scenarios with y-websocket clients run the real WebsocketProvider, which needs esbuild: npm install esbuild@0.28.2");
+  }
 }
 
 export interface ProviderSandbox {

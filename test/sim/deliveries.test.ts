@@ -34,11 +34,11 @@ describe("DeliveryTracker", () => {
     at(175);
     carry(docs.a, docs.b);
     expect(tracker.count).toBe(1);
-    expect(tracker.takeWindow()).toEqual({ p50: 75, p90: 75, p99: 75, max: 75 });
+    expect(tracker.takeWindow()).toEqual({ p50: 75, p90: 75, p99: 75, max: 75, count: 1 });
     // The window restarts empty, and applying the same state again delivers nothing new.
     carry(docs.a, docs.b);
     expect(tracker.count).toBe(1);
-    expect(tracker.takeWindow()).toEqual({ p50: 0, p90: 0, p99: 0, max: 0 });
+    expect(tracker.takeWindow()).toEqual({ p50: 0, p90: 0, p99: 0, max: 0, count: 0 });
   });
 
   test("several edits arriving in one update are each delivered, each with its own latency", () => {
