@@ -41,6 +41,24 @@ export class TraceRecorder {
     this.listener?.(event);
   }
 
+  /**
+   * `record` for the hottest event kind (a frame sent): the caller passes the detail already
+   * serialized, exactly as JSON.stringify would write it (sim/net/trace-detail.ts), and builds the
+   * detail object only when a full trace or a listener wants it. Same line, same hash.
+   */
+  recordSerialized(node: string, kind: string, detailJson: string, detail: () => Record<string, unknown>): void {
+    const seq = this.seq++;
+    const tMs = this.nowMs();
+    this.pending += `${seq}|${tMs}|${node}|${kind}|${detailJson}\n`;
+    if (this.pending.length > 65_536) this.flush();
+    this.digestCache = undefined;
+    this.countsByKind.set(kind, (this.countsByKind.get(kind) ?? 0) + 1);
+    if (!this.events && !this.listener) return;
+    const event: TraceEvent = { seq, tMs, node, kind, detail: detail() };
+    this.events?.push(event);
+    this.listener?.(event);
+  }
+
   private flush(): void {
     if (this.pending.length === 0) return;
     this.hash.update(this.pending);

@@ -17,6 +17,7 @@
  */
 import type { SimKernel } from "../kernel/kernel.ts";
 import type { SimRandom } from "../../lab/random.ts";
+import { frameDetail, frameDetailJson } from "./trace-detail.ts";
 
 export type NodeName = string;
 
@@ -233,7 +234,7 @@ export class Connection {
   }
 }
 
-type Wire = { kind: "open" } | { kind: "data"; frame: Frame } | { kind: "close"; info: CloseInfo };
+export type Wire = { kind: "open" } | { kind: "data"; frame: Frame } | { kind: "close"; info: CloseInfo };
 
 /** One side of a connection, as the node at `node` sees it. */
 export class Endpoint {
@@ -292,7 +293,8 @@ export class Endpoint {
 
   transmit(wire: Wire): void {
     const kernel = this.connection.network.kernel;
-    kernel.trace.record(this.node, "net.send", describe(this.connection.id, this.remote, wire));
+    const conn = this.connection.id;
+    kernel.trace.recordSerialized(this.node, "net.send", frameDetailJson(conn, this.remote, wire), () => frameDetail(conn, this.remote, wire));
     const sampled = kernel.nowMs + this.connection.network.sampleLatencyMs(this.node, this.remote);
     const arrival = Math.max(sampled, this.lastArrivalMs);
     this.lastArrivalMs = arrival;
@@ -356,27 +358,4 @@ export class Endpoint {
       this.connection.network.forget(this.connection);
     }
   }
-}
-
-/** Trace detail of a frame: sizes and a content fingerprint, not the content (kept small). */
-function describe(conn: number, to: NodeName, wire: Wire): Record<string, unknown> {
-  if (wire.kind === "open") return { conn, to, wire: "open" };
-  if (wire.kind === "close") return { conn, to, wire: "close", code: wire.info.code };
-  const data = wire.frame.data as { message?: unknown; op?: unknown; id?: unknown } | string;
-  if (typeof data === "string") return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(data) };
-  // y-websocket's binary frames (sim/net/binary-websocket.ts).
-  if (data instanceof Uint8Array) return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(String.fromCharCode(...data.subarray(0, 4096))) };
-  // Redis commands, replies and pushes: their text payload, if any, is what matters.
-  const text = typeof data.message === "string" ? data.message : `${String(data.op)}#${String(data.id)}`;
-  return { conn, to, bytes: wire.frame.bytes, fp: fingerprint(text) };
-}
-
-/** FNV-1a, 32 bits: enough to make content differences change the trace hash. */
-function fingerprint(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -6,6 +6,7 @@
  */
 import type { BusEvent, BusOptions, MessageBus } from "../../../relay/bus/message-bus.ts";
 import { BoundedOutageQueue } from "../../../relay/bus/outage-queue.ts";
+import { parseJsonOnce } from "./parse-once.ts";
 import { QueueSpy } from "./queue-spy.ts";
 import { FORGED_SENDER } from "./socket-spy.ts";
 
@@ -45,12 +46,9 @@ export function spyOnBus(bus: MessageBus, serverId: string, report: BusSpyReport
 
 /** Redis echoes a relay's own publishes back to it; those are not cross-server traffic. */
 function countRouted(text: string, serverId: string, report: BusSpyReport): void {
-  let message: { type?: unknown; sourceServerId?: unknown; payload?: { update?: unknown; messages?: unknown } };
-  try {
-    message = JSON.parse(text) as typeof message;
-  } catch {
-    return report.crossServer(text.length, 0, 0);
-  }
+  const parsed = parseJsonOnce(text);
+  if (parsed === undefined) return report.crossServer(text.length, 0, 0);
+  const message = parsed as { type?: unknown; sourceServerId?: unknown; payload?: { update?: unknown; messages?: unknown } };
   if (message.sourceServerId === serverId || (message as { senderId?: unknown }).senderId === FORGED_SENDER) return;
   const members = message.type === "BATCH" && Array.isArray(message.payload?.messages) ? (message.payload.messages as (typeof message)[]) : [message];
   let updates = 0;

@@ -5,6 +5,7 @@
  */
 import type { RelaySocket } from "../../../relay/ports.ts";
 import type { RoutingViolationObservation, SnapshotObservation } from "../../observations.ts";
+import { parseJsonOnce } from "./parse-once.ts";
 import { IdealRateLimiter, type RateLimitSettings } from "./rate-model.ts";
 
 /** The simulator's Redis forger (sim/world/forger.ts); kept here so the monitor's parts do not import it. */
@@ -175,10 +176,6 @@ export class SocketSpy implements RelaySocket {
 }
 
 function parse(data: string): LooseFrame | null {
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null ? (value as LooseFrame) : null;
-  } catch {
-    return null;
-  }
+  const value = parseJsonOnce(data);
+  return typeof value === "object" && value !== null ? (value as LooseFrame) : null;
 }
