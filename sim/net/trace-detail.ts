@@ -4,6 +4,7 @@
  * the detail object there is its JSON text built directly: exactly what JSON.stringify writes for
  * that object (test/sim/trace-detail.test.ts compares them), without building and walking it.
  */
+import { RecentMemo } from "../../lab/recent-memo.ts";
 import type { NodeName, Wire } from "./network.ts";
 
 export function frameDetail(conn: number, to: NodeName, wire: Wire): Record<string, unknown> {
@@ -27,32 +28,32 @@ function frameFingerprint(frame: unknown): number {
   // y-websocket's binary frames (sim/net/binary-websocket.ts): the first 4 KiB, byte by byte.
   if (data instanceof Uint8Array) return fingerprintBytes(data, 4096);
   // Redis commands, replies and pushes: their text payload, if any, is what matters.
-  return fingerprint(typeof data.message === "string" ? data.message : `${String(data.op)}#${String(data.id)}`);
+  // (A reply's "op#id" is a new string each time: not worth a place in the memo.)
+  return typeof data.message === "string" ? fingerprint(data.message) : fnv1a(`${String(data.op)}#${String(data.id)}`);
 }
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /**
- * The last text fingerprinted and its value. The same string object is sent many times in a row:
- * a relay's fan-out writes one frame to every local client, and a Redis PUBLISH carries the
- * message that every subscriber's push then carries again. Comparing with the last one is O(1)
- * for the same object, so each such message is hashed once instead of once per copy.
+ * The texts fingerprinted last: the same string object is sent many times within a short stretch
+ * (a relay's fan-out writes one frame to every local client; a Redis PUBLISH carries the message
+ * that each subscriber's push carries again), so each is hashed once, not once per copy.
  */
-let lastText: string | undefined;
-let lastFingerprint = 0;
+const recent = new RecentMemo<number>(8);
 
 /** FNV-1a, 32 bits: enough to make content differences change the trace hash. */
 export function fingerprint(text: string): number {
-  if (text === lastText) return lastFingerprint;
+  return recent.get(text, fnv1a);
+}
+
+function fnv1a(text: string): number {
   let hash = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, FNV_PRIME);
   }
-  lastText = text;
-  lastFingerprint = hash >>> 0;
-  return lastFingerprint;
+  return hash >>> 0;
 }
 
 /** The same FNV-1a over bytes as over the string of their char codes, without building that string. */

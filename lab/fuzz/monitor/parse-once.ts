@@ -1,22 +1,22 @@
 /**
- * JSON.parse for the routing monitor's spies, remembering the last text it parsed. The relay
+ * JSON.parse for the routing monitor's spies, remembering the texts it parsed last. The relay
  * writes ONE frame string to every local client of a document (fan-out), and a Redis message
  * string reaches every subscribed server: the spy of each receiver would otherwise parse the same
- * text again. Same object: an O(1) comparison. Callers only read the parsed value, never change it.
+ * text again. Callers only read the parsed value, never change it.
  */
-let lastText: string | undefined;
-let lastValue: unknown;
+import { RecentMemo } from "../../recent-memo.ts";
+
+const recent = new RecentMemo<unknown>(8);
 
 /** The parsed value, or `undefined` when the text is not JSON. */
 export function parseJsonOnce(text: string): unknown {
-  if (text === lastText) return lastValue;
-  let value: unknown;
+  return recent.get(text, parseOrUndefined);
+}
+
+function parseOrUndefined(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    value = undefined;
+    return undefined;
   }
-  lastText = text;
-  lastValue = value;
-  return value;
 }
