@@ -7,8 +7,14 @@
  */
 import type { ClientConnection } from "./client-connection.ts";
 
-/** A broadcast SYNC_STEP1 earns two answers (the diff and the SYNC_STEP1 back); an addressed one, one. */
-const MAX_OWED_PER_ASKER = 4;
+/**
+ * A broadcast SYNC_STEP1 earns two answers (the diff and the SYNC_STEP1 back); an addressed one, one.
+ * Owed answers per asker are capped at what the asker's state-request burst can have paid for (two
+ * per ask, default burst 50): a cap of 4 charged a slow answerer (a y-websocket client answers its
+ * backlog of asks in one go) for every answer past the fourth, so an attacker's flood of asks got
+ * an honest client rate limited under its budget (the fuzzer found it; rateLimitFair).
+ */
+const MAX_OWED_PER_ASKER = 100;
 const MAX_ASKERS_PER_CLIENT = 256;
 
 export function oweAnswers(conn: ClientConnection, askerId: string, count: number): void {
