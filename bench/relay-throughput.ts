@@ -6,13 +6,14 @@
  *   hocuspocus    N Hocuspocus 4 servers with @hocuspocus/extension-redis on one redis-server.
  * Every document has an editor on server i and a reader on server i+1 (real providers in this
  * process); edits are one-character appends, open loop, round-robin over the documents. The rate
- * doubles from --start-rate while steps pass, then bisects (bench/throughput/step.ts). Per step:
+ * doubles from --start-rate until the system saturates, then bisects above the highest rate whose
+ * p99 met the target (bench/throughput/step.ts). Per step:
  * p50/p99 edit-to-remote-apply latency, Redis publishes per edit (INFO commandstats PUBLISH +
  * SPUBLISH summed over the masters, minus the idle rate measured before the search, over edits),
  * and the CPU of every process (relays, Redis, this load generator) in cores.
  *
- *   npm run build && npx tsx bench/relay-throughput.ts [--relays 3] [--docs 200] [--start-rate 250]
- *     [--max-rate 16000] [--bisect 3] [--warmup-s 1] [--step-s 4] [--p99-ms 5]
+ *   npm run build && npx tsx bench/relay-throughput.ts [--relays 3] [--docs 200] [--start-rate 100]
+ *     [--max-rate 16000] [--bisect 3] [--warmup-s 1] [--step-s 4] [--p99-ms 5] [--saturation-p50-ms 20]
  *     [--systems lfcc-redis,lfcc-cluster,hocuspocus]
  *
  * Not a test: the machine is a noisy 2-core box shared with the load generator; bench/README.md
@@ -23,7 +24,9 @@ import { Redis } from "ioredis";
 import { startRedisServer } from "../chaos/infra/redis-server.ts";
 import { startRedisCluster } from "../chaos/infra/redis-cluster.ts";
 import { waitFor } from "../test/integration/helpers.ts";
+import type { BenchClient } from "./peers/systems.ts";
 import { parseBenchFlags } from "./flags.ts";
+import { fitCpuPerEdit } from "./throughput/cpu-fit.ts";
 import { EditPair } from "./throughput/open-loop.ts";
 import { SELF, startCpuWindow } from "./throughput/process-cpu.ts";
 import { publishCalls, redisPid } from "./throughput/redis-counters.ts";
@@ -33,13 +36,14 @@ import { startHocuspocusServers, startLfccServes, type ThroughputSystem, type Th
 const config = parseBenchFlags({
   relays: 3,
   docs: 200,
-  "start-rate": 250,
+  "start-rate": 100,
   "max-rate": 16000,
   bisect: 3,
   "warmup-s": 1,
   "step-s": 4,
   "drain-s": 2,
   "p99-ms": 5,
+  "saturation-p50-ms": 20,
   /** lfcc's default limit is 100 messages/s per connection: stay well under it per document. */
   "max-doc-rate": 50,
   systems: "lfcc-redis,lfcc-cluster,hocuspocus",
@@ -49,14 +53,20 @@ const settings: StepSettings = {
   recordMs: config.stepS * 1000,
   drainMs: config.drainS * 1000,
   p99TargetMs: config.p99Ms,
+  saturationP50Ms: config.saturationP50Ms,
   minIssuedShare: 0.95,
   maxGeneratorCores: 0.9,
 };
+/** After the clients synced, their start-up traffic (SYNC_STEP1, JOIN, rosters) dies down first. */
+const SETTLE_MS = 3000;
 const IDLE_WINDOW_MS = 3000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Probe {
+  /** Net of the idle rate (below); rawPublishesPerEdit counts every publish in the window. */
   publishesPerEdit: number;
+  rawPublishesPerEdit: number;
+  idlePublishesPerSecond: number;
   relayCores: number[];
   redisCores: number[];
   generatorCores: number;
@@ -68,23 +78,27 @@ interface Backend {
   start(relays: number): Promise<ThroughputSystem>;
 }
 
-async function connectPairs(system: ThroughputSystem, tag: string, latencies: number[]): Promise<EditPair[]> {
+/** Editor on server i, reader on server i+1, for each document; the clients go in `clients`. */
+async function connectPairs(system: ThroughputSystem, tag: string, latencies: number[], clients: BenchClient[]): Promise<EditPair[]> {
   const relays = system.servers.length;
-  const clients = Array.from({ length: config.docs }, (_, i) => [system.connect(i % relays, `${tag}-${i}`), system.connect((i + 1) % relays, `${tag}-${i}`)] as const);
-  await waitFor(`${clients.length * 2} clients synced`, () => clients.every(([editor, reader]) => editor.synced() && reader.synced()), 60_000);
-  return clients.map(([editor, reader]) => new EditPair(editor.doc, reader.doc, (ms, recorded) => recorded && latencies.push(ms)));
+  const pairs = Array.from({ length: config.docs }, (_, i) => [system.connect(i % relays, `${tag}-${i}`), system.connect((i + 1) % relays, `${tag}-${i}`)] as const);
+  clients.push(...pairs.flat());
+  await waitFor(`${clients.length} clients synced`, () => clients.every((client) => client.synced()), 60_000);
+  return pairs.map(([editor, reader]) => new EditPair(editor.doc, reader.doc, (ms, recorded) => recorded && latencies.push(ms)));
 }
 
 async function measureSystem(name: ThroughputSystemName, backend: Backend): Promise<Array<StepResult<Probe>>> {
   const system = await backend.start(config.relays);
+  const clients: BenchClient[] = [];
   try {
     const latencies: number[] = [];
-    const pairs = await connectPairs(system, name, latencies);
+    const pairs = await connectPairs(system, name, latencies, clients);
     const redisPids = await Promise.all(backend.nodes.map(redisPid));
     const pids: Record<string, number | typeof SELF> = { generator: SELF };
     system.servers.forEach((s, i) => (pids[`relay${i}`] = s.child.pid!));
     redisPids.forEach((pid, i) => (pids[`redis${i}`] = pid));
     // Publishes nobody's edit caused (lfcc's liveness beat, Hocuspocus's awareness renewals).
+    await sleep(SETTLE_MS);
     const idleBefore = await publishCalls(backend.nodes);
     await sleep(IDLE_WINDOW_MS);
     const idlePerSecond = ((await publishCalls(backend.nodes)) - idleBefore) / (IDLE_WINDOW_MS / 1000);
@@ -97,9 +111,11 @@ async function measureSystem(name: ThroughputSystemName, backend: Backend): Prom
       },
       async end(edits: number, windowS: number): Promise<Probe> {
         const cores = stopCpu();
-        const publishes = (await publishCalls(backend.nodes)) - publishesBefore - idlePerSecond * windowS;
+        const publishes = (await publishCalls(backend.nodes)) - publishesBefore;
         return {
-          publishesPerEdit: Math.round((publishes / edits) * 100) / 100,
+          publishesPerEdit: Math.round(((publishes - idlePerSecond * windowS) / edits) * 100) / 100,
+          rawPublishesPerEdit: Math.round((publishes / edits) * 100) / 100,
+          idlePublishesPerSecond: Math.round(idlePerSecond * 10) / 10,
           relayCores: system.servers.map((_, i) => cores[`relay${i}`]!),
           redisCores: redisPids.map((_, i) => cores[`redis${i}`]!),
           generatorCores: cores.generator!,
@@ -113,6 +129,8 @@ async function measureSystem(name: ThroughputSystemName, backend: Backend): Prom
       return step;
     });
   } finally {
+    // Before the servers go: a provider left behind would keep reconnecting, and load this process.
+    clients.forEach((client) => client.destroy());
     await system.stop();
   }
 }
@@ -120,17 +138,31 @@ async function measureSystem(name: ThroughputSystemName, backend: Backend): Prom
 const sum = (values: number[]) => Math.round(values.reduce((total, v) => total + v, 0) * 100) / 100;
 
 function printTable(results: Record<string, Array<StepResult<Probe>>>): void {
-  const header = ["system", "rate/s", "done/s", "p50 ms", "p99 ms", "lost", "pub/edit", "relays cores", "redis cores", "gen cores", "gen lag p99", "verdict"];
+  const header = ["system", "rate/s", "done/s", "p50 ms", "p99 ms", "lost", "pub/edit (raw)", "relays cores", "redis cores", "gen cores", "gen lag p99", "verdict"];
   console.log(header.join(" | "));
   for (const [name, steps] of Object.entries(results)) {
     for (const s of [...steps].sort((a, b) => a.targetRate - b.targetRate)) {
       const relays = `${sum(s.probe.relayCores)} (${s.probe.relayCores.join("/")})`;
       const redis = s.probe.redisCores.length > 1 ? `${sum(s.probe.redisCores)} (${s.probe.redisCores.join("/")})` : String(s.probe.redisCores[0]);
-      console.log([name, s.targetRate, s.achievedRate, s.p50Ms, s.p99Ms, s.lost, s.probe.publishesPerEdit, relays, redis, s.probe.generatorCores, s.generatorLagP99Ms, s.verdict].join(" | "));
+      console.log([name, s.targetRate, s.achievedRate, s.p50Ms, s.p99Ms, s.lost, `${s.probe.publishesPerEdit} (${s.probe.rawPublishesPerEdit})`, relays, redis, s.probe.generatorCores, s.generatorLagP99Ms, s.verdict].join(" | "));
     }
     const passed = steps.filter((s) => s.verdict === "pass").map((s) => s.targetRate);
-    console.log(`${name}: ceiling ${passed.length ? Math.max(...passed) : "below " + config.startRate} edits/s`);
+    const saturated = steps.find((s) => s.verdict !== "pass" && s.verdict !== "p99 over target");
+    const ceiling = passed.length ? `${Math.max(...passed)} edits/s` : `none (p99 over ${config.p99Ms} ms from ${config.startRate} edits/s on)`;
+    console.log(`${name}: p99 <= ${config.p99Ms} ms up to ${ceiling}; ${saturated ? `${saturated.verdict} at ${saturated.targetRate} edits/s` : "not saturated up to the highest rate tried"}`);
+    for (const [part, fit] of Object.entries(cpuFits(steps))) console.log(`  ${part}: ${fit ? `${fit.microsPerEdit} us CPU per edit, ${fit.idleCores} cores idle, one core = ${fit.editsPerCore} edits/s` : "too few steps to fit"}`);
   }
+}
+
+/** CPU per edit of the relay tier, the busiest Redis node and the generator, over the steps that kept up. */
+function cpuFits(steps: Array<StepResult<Probe>>) {
+  const keptUp = steps.filter((s) => s.verdict === "pass" || s.verdict === "p99 over target");
+  const fit = (cores: (s: StepResult<Probe>) => number) => fitCpuPerEdit(keptUp.map((s) => ({ rate: s.achievedRate, cores: cores(s) })));
+  return {
+    "relays (all)": fit((s) => sum(s.probe.relayCores)),
+    "busiest redis node": fit((s) => Math.max(...s.probe.redisCores)),
+    generator: fit((s) => s.probe.generatorCores),
+  };
 }
 
 async function main(): Promise<void> {
@@ -154,7 +186,8 @@ async function main(): Promise<void> {
     await redis.stop();
   }
   printTable(results);
-  console.log(JSON.stringify({ bench: "relay-throughput", config, loadBefore, loadAfter: loadavg().map((l) => l.toFixed(2)), results }));
+  const fits = Object.fromEntries(Object.entries(results).map(([name, steps]) => [name, cpuFits(steps)]));
+  console.log(JSON.stringify({ bench: "relay-throughput", config, loadBefore, loadAfter: loadavg().map((l) => l.toFixed(2)), results, cpuFits: fits }));
 }
 
 await main();

@@ -1,9 +1,12 @@
 /**
  * One load step of bench/relay-throughput.ts (a warm-up, a recorded window, a drain) and the
- * search over steps: double the aggregate rate while the step passes, then bisect between the
- * last pass and the first failure. A step fails when the cross-server p99 is over the target, an
- * edit was lost, or the load generator fell behind its own schedule (then the servers were not
- * the limit, and the verdict says so).
+ * search over steps. A step passes when the cross-server p99 is at or under the target. It is
+ * saturated when the system stopped keeping up at all: an edit was lost, the MEDIAN passed the
+ * saturation bound (queues are growing; a loaded machine's scheduling noise moves the tail, not
+ * the median), or the load generator fell behind its own schedule (then the servers were
+ * not the limit, and the verdict says so). The search doubles the rate until saturation (the
+ * whole curve, since on a loaded machine the target may fail at low rates from noise alone),
+ * then bisects between the highest passing rate and the next one.
  */
 import { drain, drive, type EditPair } from "./open-loop.ts";
 import { percentile } from "../cross-server-latency.ts";
@@ -13,6 +16,8 @@ export interface StepSettings {
   recordMs: number;
   drainMs: number;
   p99TargetMs: number;
+  /** A median over this means queues are growing: the system is past its ceiling, stop climbing. */
+  saturationP50Ms: number;
   /**
    * The generator is behind when it issued under this share of the edits due in the window (it
    * could not keep the rate), or used more than `maxGeneratorCores` (its one thread was saturated,
@@ -29,7 +34,7 @@ export interface StepProbe<Extra> {
   end(edits: number, windowS: number): Promise<Extra & { generatorCores: number }>;
 }
 
-export type Verdict = "pass" | "p99 over target" | "edits lost" | "generator behind";
+export type Verdict = "pass" | "p99 over target" | "saturated" | "edits lost" | "generator behind";
 
 export interface StepResult<Extra> {
   targetRate: number;
@@ -76,32 +81,30 @@ export async function runStep<Extra>(pairs: EditPair[], rate: number, settings: 
 function verdictOf(step: Omit<StepResult<unknown>, "verdict">, settings: StepSettings): Verdict {
   if (step.achievedRate < step.targetRate * settings.minIssuedShare || step.probe.generatorCores > settings.maxGeneratorCores) return "generator behind";
   if (step.lost > 0) return "edits lost";
+  if (step.p50Ms > settings.saturationP50Ms) return "saturated";
   return step.p99Ms <= settings.p99TargetMs ? "pass" : "p99 over target";
 }
 
+const climbing = (verdict: Verdict) => verdict === "pass" || verdict === "p99 over target";
+
 /**
- * Doubles from `startRate` while steps pass (up to `maxRate`), then bisects `bisectSteps` times
- * between the last pass and the first failure. Returns every step, in the order run.
+ * Doubles from `startRate` while the system keeps up (up to `maxRate`), then bisects `bisectSteps`
+ * times between the highest passing rate and the next rate tried. Returns every step, in order.
  */
-export async function searchCeiling<R extends { verdict: Verdict }>(startRate: number, maxRate: number, bisectSteps: number, step: (rate: number) => Promise<R>): Promise<R[]> {
+export async function searchCeiling<R extends { targetRate: number; verdict: Verdict }>(startRate: number, maxRate: number, bisectSteps: number, step: (rate: number) => Promise<R>): Promise<R[]> {
   const steps: R[] = [];
-  let passed = 0;
-  let failed = 0;
   for (let rate = startRate; rate <= maxRate; rate *= 2) {
     const result = await step(rate);
     steps.push(result);
-    if (result.verdict !== "pass") {
-      failed = rate;
-      break;
-    }
-    passed = rate;
+    if (!climbing(result.verdict)) break;
   }
-  for (let i = 0; i < bisectSteps && failed > 0 && passed > 0; i++) {
-    const rate = Math.round((passed + failed) / 2);
-    const result = await step(rate);
-    steps.push(result);
-    if (result.verdict === "pass") passed = rate;
-    else failed = rate;
+  const passing = () => steps.filter((s) => s.verdict === "pass").map((s) => s.targetRate);
+  const above = (rate: number) => Math.min(...steps.map((s) => s.targetRate).filter((r) => r > rate));
+  for (let i = 0; i < bisectSteps && passing().length > 0; i++) {
+    const passed = Math.max(...passing());
+    const failed = above(passed);
+    if (!Number.isFinite(failed) || failed - passed < startRate / 4) break;
+    steps.push(await step(Math.round((passed + failed) / 2)));
   }
   return steps;
 }
