@@ -88,12 +88,13 @@ function verdictOf(step: Omit<StepResult<unknown>, "verdict">, settings: StepSet
 const climbing = (verdict: Verdict) => verdict === "pass" || verdict === "p99 over target";
 
 /**
- * Doubles from `startRate` while the system keeps up (up to `maxRate`), then bisects `bisectSteps`
+ * Doubles from `startRate` while the system keeps up (up to `maxRate`, tried last), then bisects `bisectSteps`
  * times between the highest passing rate and the next rate tried. Returns every step, in order.
  */
 export async function searchCeiling<R extends { targetRate: number; verdict: Verdict }>(startRate: number, maxRate: number, bisectSteps: number, step: (rate: number) => Promise<R>): Promise<R[]> {
   const steps: R[] = [];
-  for (let rate = startRate; rate <= maxRate; rate *= 2) {
+  // Doubling, and maxRate itself last when doubling would step over it.
+  for (let rate = startRate; rate <= maxRate; rate = rate * 2 > maxRate && rate < maxRate ? maxRate : rate * 2) {
     const result = await step(rate);
     steps.push(result);
     if (!climbing(result.verdict)) break;
