@@ -30,7 +30,7 @@ import { fitCpuPerEdit } from "./throughput/cpu-fit.ts";
 import { EditPair } from "./throughput/open-loop.ts";
 import { SELF, startCpuWindow } from "./throughput/process-cpu.ts";
 import { publishCalls, redisPid } from "./throughput/redis-counters.ts";
-import { runStep, searchCeiling, type StepResult, type StepSettings } from "./throughput/step.ts";
+import { runStep, searchCeiling, type StepProbe, type StepResult, type StepSettings } from "./throughput/step.ts";
 import { startHocuspocusServers, startLfccServes, type ThroughputSystem, type ThroughputSystemName } from "./throughput/systems.ts";
 
 const config = parseBenchFlags({
@@ -87,41 +87,46 @@ async function connectPairs(system: ThroughputSystem, tag: string, latencies: nu
   return pairs.map(([editor, reader]) => new EditPair(editor.doc, reader.doc, (ms, recorded) => recorded && latencies.push(ms)));
 }
 
+/** Reads Redis publishes and every process's CPU around each step's recorded window. */
+async function probeFor(nodes: Redis[], system: ThroughputSystem): Promise<StepProbe<Probe>> {
+  const redisPids = await Promise.all(nodes.map(redisPid));
+  const pids: Record<string, number | typeof SELF> = { generator: SELF };
+  system.servers.forEach((s, i) => (pids[`relay${i}`] = s.child.pid!));
+  redisPids.forEach((pid, i) => (pids[`redis${i}`] = pid));
+  // Publishes nobody's edit caused (lfcc's liveness beat, Hocuspocus's awareness renewals).
+  await sleep(SETTLE_MS);
+  const idleBefore = await publishCalls(nodes);
+  await sleep(IDLE_WINDOW_MS);
+  const idlePerSecond = ((await publishCalls(nodes)) - idleBefore) / (IDLE_WINDOW_MS / 1000);
+  let stopCpu: () => Record<string, number> = () => ({});
+  let publishesBefore = 0;
+  return {
+    async begin() {
+      publishesBefore = await publishCalls(nodes);
+      stopCpu = startCpuWindow(pids);
+    },
+    async end(edits, windowS) {
+      const cores = stopCpu();
+      const publishes = (await publishCalls(nodes)) - publishesBefore;
+      return {
+        publishesPerEdit: Math.round(((publishes - idlePerSecond * windowS) / edits) * 100) / 100,
+        rawPublishesPerEdit: Math.round((publishes / edits) * 100) / 100,
+        idlePublishesPerSecond: Math.round(idlePerSecond * 10) / 10,
+        relayCores: system.servers.map((_, i) => cores[`relay${i}`]!),
+        redisCores: redisPids.map((_, i) => cores[`redis${i}`]!),
+        generatorCores: cores.generator!,
+      };
+    },
+  };
+}
+
 async function measureSystem(name: ThroughputSystemName, backend: Backend): Promise<Array<StepResult<Probe>>> {
   const system = await backend.start(config.relays);
   const clients: BenchClient[] = [];
   try {
     const latencies: number[] = [];
     const pairs = await connectPairs(system, name, latencies, clients);
-    const redisPids = await Promise.all(backend.nodes.map(redisPid));
-    const pids: Record<string, number | typeof SELF> = { generator: SELF };
-    system.servers.forEach((s, i) => (pids[`relay${i}`] = s.child.pid!));
-    redisPids.forEach((pid, i) => (pids[`redis${i}`] = pid));
-    // Publishes nobody's edit caused (lfcc's liveness beat, Hocuspocus's awareness renewals).
-    await sleep(SETTLE_MS);
-    const idleBefore = await publishCalls(backend.nodes);
-    await sleep(IDLE_WINDOW_MS);
-    const idlePerSecond = ((await publishCalls(backend.nodes)) - idleBefore) / (IDLE_WINDOW_MS / 1000);
-    let stopCpu: () => Record<string, number> = () => ({});
-    let publishesBefore = 0;
-    const probe = {
-      async begin() {
-        publishesBefore = await publishCalls(backend.nodes);
-        stopCpu = startCpuWindow(pids);
-      },
-      async end(edits: number, windowS: number): Promise<Probe> {
-        const cores = stopCpu();
-        const publishes = (await publishCalls(backend.nodes)) - publishesBefore;
-        return {
-          publishesPerEdit: Math.round(((publishes - idlePerSecond * windowS) / edits) * 100) / 100,
-          rawPublishesPerEdit: Math.round((publishes / edits) * 100) / 100,
-          idlePublishesPerSecond: Math.round(idlePerSecond * 10) / 10,
-          relayCores: system.servers.map((_, i) => cores[`relay${i}`]!),
-          redisCores: redisPids.map((_, i) => cores[`redis${i}`]!),
-          generatorCores: cores.generator!,
-        };
-      },
-    };
+    const probe = await probeFor(backend.nodes, system);
     const maxRate = Math.min(config.maxRate, config.docs * config.maxDocRate);
     return await searchCeiling(config.startRate, maxRate, config.bisect, async (rate) => {
       const step = await runStep(pairs, rate, settings, probe, latencies);
