@@ -298,7 +298,7 @@ export class StatelessCollabRelay {
     const { config } = this;
     const limiter = config.enableRateLimiting ? new ConnectionRateLimiter(config, this.clock.now()) : null;
     const stateRequests = config.enableRateLimiting ? stateRequestBucket(config, role, this.clock.now()) : null;
-    return { ws, docId, senderId, role, hasState: false, attached: false, gone: false, limiter, stateRequests, answersOwed: new Map() };
+    return { ws, docId, senderId, role, hasState: false, attached: false, gone: false, limiter, stateRequests, answersOwed: null };
   }
 
   /** The state every part shares; seams call back into this object so overrides are honoured. */
