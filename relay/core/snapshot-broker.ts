@@ -5,7 +5,8 @@
  *   2. else, if another server subscribes to the doc (PUBSUB NUMSUB, as Hocuspocus does), the
  *      request goes through Redis; each server forwards it to one of its sources or answers a
  *      negative ack, so the requester falls back as soon as every server has said "none";
- *   3. else, or after snapshotTimeoutMs, `update: null, source: "none"` (start empty).
+ *   3. else, or after snapshotTimeoutMs, `update: null, source: "none"` (start empty); with the
+ *      opt-in snapshot cache, its entry first (`source: "cache"`, docs/SNAPSHOT-CACHE.md).
  * A source that disconnects or answers null is replaced by the next one. The response goes to
  * the requester only, with the requester's own requestId and the source's bytes untouched.
  */
@@ -26,6 +27,13 @@ export interface SnapshotHost<C> {
   publishRequest(docId: string, payload: Record<string, unknown>, forSenderId: string): void;
   publishResponse(replyTo: string, docId: string, payload: Record<string, unknown>): void;
   onFallback(docId: string): void;
+  /**
+   * Snapshot cache (absent when off): read the entry to answer with before falling back to none
+   * (`done` is called later, exactly once, contained; null: nothing usable), and see every
+   * positive answer of a local source (`askedStateVector`: what its request carried).
+   */
+  readCache?(docId: string, done: (update: string | null) => void): void;
+  onSourceAnswer?(docId: string, update: string, askedStateVector: string | undefined): void;
 }
 
 interface Pending<C> {
@@ -44,6 +52,10 @@ interface Pending<C> {
   originRequestId?: string;
   /** Remote phase of a local request: how many servers may answer and how many said none. */
   remote?: { expected: number; nacks: number };
+  /** ...or the relay itself wants the state (snapshot cache refresh). */
+  sink?: (answer: SnapshotResponsePayload) => void;
+  /** Reading the snapshot cache before the fallback; a source may still answer meanwhile. */
+  fallingBack?: boolean;
 }
 
 export class SnapshotBroker<C extends object> {
@@ -87,6 +99,20 @@ export class SnapshotBroker<C extends object> {
     this.advance(request);
   }
 
+  /**
+   * The snapshot cache wants the document's full state: one local holder is asked, as for a
+   * requester, and `onUpdate` gets its answer. False (nothing asked) when no local client holds it.
+   */
+  requestForCache(docId: string, forSenderId: string, onUpdate: (update: string) => void): boolean {
+    if (!this.host.pickLocalSource(docId, null, new Set())) return false;
+    const request = this.open(docId, undefined, forSenderId);
+    request.sink = (answer) => {
+      if (answer.update !== null) onUpdate(answer.update);
+    };
+    this.advance(request);
+    return true;
+  }
+
   /** True when `client` is the source we asked for `requestId` (its answer is owed, not an edit). */
   awaitsAnswerFrom(client: C, requestId: unknown): boolean {
     return typeof requestId === "string" && this.pending.get(requestId)?.source === client;
@@ -102,6 +128,7 @@ export class SnapshotBroker<C extends object> {
     }
     const answer: SnapshotResponsePayload = { requestId: "", update: payload.update, source: clientId };
     if (payload.stateVector !== undefined) answer.stateVector = payload.stateVector;
+    if (!request.sink) this.host.onSourceAnswer?.(request.docId, payload.update, request.stateVector);
     this.finish(request, answer);
   }
 
@@ -154,7 +181,7 @@ export class SnapshotBroker<C extends object> {
       this.host.askSource(source, request.id, request.stateVector, request.requesterId);
     } else if (request.requester && !request.remote) {
       void this.askOtherServers(request);
-    } else if (request.replyTo) {
+    } else if (request.replyTo || request.sink) {
       this.fallBack(request);
     }
   }
@@ -175,8 +202,22 @@ export class SnapshotBroker<C extends object> {
   }
 
   private fallBack(request: Pending<C>): void {
-    if (!this.pending.has(request.id)) return;
+    if (!this.pending.has(request.id) || request.fallingBack) return;
+    if (request.requester && this.host.readCache) {
+      request.fallingBack = true;
+      this.host.clock.clearTimeout(request.timer);
+      this.host.readCache(request.docId, (update) => this.afterCacheRead(request, update));
+      return;
+    }
     if (request.requester) this.host.onFallback(request.docId);
+    this.finish(request, { requestId: "", update: null, source: "none" });
+  }
+
+  /** The cache answered (null: nothing usable). A source that answered meanwhile has already won. */
+  private afterCacheRead(request: Pending<C>, update: string | null): void {
+    if (!this.pending.has(request.id)) return;
+    if (update !== null) return this.finish(request, { requestId: "", update, source: "cache" });
+    this.host.onFallback(request.docId);
     this.finish(request, { requestId: "", update: null, source: "none" });
   }
 
@@ -186,6 +227,8 @@ export class SnapshotBroker<C extends object> {
       this.host.answerRequester(request.requester, { ...answer, requestId: request.requesterRequestId! });
     } else if (request.replyTo) {
       this.host.publishResponse(request.replyTo, request.docId, { ...answer, requestId: request.originRequestId! });
+    } else {
+      request.sink?.(answer);
     }
   }
 

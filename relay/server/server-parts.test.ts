@@ -53,6 +53,7 @@ describe("metrics", () => {
       serverId: "s", redisConnected: false, remoteMessages, snapshotRequests: 2, snapshotFallbacks: 1, activeDocuments: 4,
       activeConnections: 5, queuedMessages: 6, queuedBytes: 700, queuedMaxMessages: 9, droppedMessages: 8, rateLimited: 7,
       forgedDropped: 1, duplicatesDropped: 0, malformedDropped: 0, slowConsumers: 0, reconnects: 2, messagesRouted: 11,
+      snapshotCacheHits: 0, snapshotCacheMisses: 0, snapshotCacheWrites: 0, snapshotCacheSkipped: 0, snapshotCacheErrors: 0,
       rejected: { client: {}, redis: {} },
     });
     const relay = {
