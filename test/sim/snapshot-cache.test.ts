@@ -62,6 +62,14 @@ describe("snapshot cache in the simulator", () => {
     expect(reads[0]!.tMs).toBeLessThanOrEqual(14_000 + 2_000 + 500 + 200); // snapshot flow + redis timeout, not more
   });
 
+  it("works on virtual Redis Cluster shards too (3 masters; placement per shard: test/relay/snapshot-cache.test.ts)", async () => {
+    const base = library();
+    const sharded: Scenario = { ...base, topology: { ...base.topology, redisShards: 3 } };
+    const { record, trace } = await runScenario(sharded, { seed: 2, keepTrace: true });
+    expect(failed(record)).toEqual([]);
+    expect(cacheEvents(trace).filter((e) => e.op === "read" && e.tMs >= 14_000).map((e) => e.result)).toEqual(["hit"]);
+  });
+
   it("is deterministic with the cache on: the same seed gives the same trace hash", async () => {
     const scenario = library();
     const a = await runScenario(scenario, { seed: 4 });
