@@ -106,6 +106,13 @@ export interface RelayConfig {
    * within it (NTP). Default 30 000 ms.
    */
   signedFreshnessMs: number;
+  /**
+   * With a cluster secret: how long a routed message may wait for its sender to prove its clock
+   * (an echo of our nonce in its beat, relay/core/replay-guard.ts) before it is dropped as
+   * `unverified` or `replayed`. Honest messages wait only right after a relay starts or meets a
+   * new peer (one round trip). At least 2 x heartbeatIntervalMs (clamped). Default 5000 ms.
+   */
+  signedHoldMs: number;
 
   /**
    * Check that every `update` / state vector from a client is valid base64 of a decodable Yjs v1
@@ -149,6 +156,7 @@ export const DEFAULT_RELAY_CONFIG: Omit<RelayConfig, "serverId"> = {
   viewerStateRequestsPerSecond: 1,
   viewerStateRequestBurst: 10,
   signedFreshnessMs: 30_000,
+  signedHoldMs: 5000,
   validateCrdtPayloads: true,
 };
 
@@ -161,6 +169,8 @@ export function resolveRelayConfig(
   }
   // PROTOCOL.md section 8: the freshness window never outlasts de-duplication.
   config.signedFreshnessMs = Math.min(config.signedFreshnessMs, config.dedupWindowMs);
+  // One beat must be able to bring the echo a held message waits for.
+  config.signedHoldMs = Math.max(config.signedHoldMs, 2 * config.heartbeatIntervalMs);
   return config;
 }
 

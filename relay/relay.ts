@@ -19,6 +19,7 @@
 import { cryptoRandom, defaultRelayLogger, systemClock } from "./adapters/system.ts";
 import { createInMemoryMessageBus } from "./bus/in-memory-bus.ts";
 import { DedupWindow, type DedupFilter } from "./bus/dedup-window.ts";
+import { ReplayGuard } from "./core/replay-guard.ts";
 import type { BusTopology, MessageBus } from "./bus/message-bus.ts";
 import type { OutageQueue, QueueLimits } from "./bus/outage-queue.ts";
 import { resolveRelayConfig, type RelayConfig } from "./config.ts";
@@ -181,6 +182,7 @@ export class StatelessCollabRelay {
     if (this.closing) return;
     this.closing = true;
     this.clock.clearInterval(this.heartbeatTimer);
+    this.liveness.stop();
     this.publisher.flushAll();
     this.snapshots.cancelAll();
     this.snapshotCache?.stop();
@@ -280,11 +282,14 @@ export class StatelessCollabRelay {
     void this.bus.subscribe(channels.server(this.serverId));
     void this.liveness.subscribe();
     void this.bus.connect();
+    // Signed: peers must hear our nonce at once to prove their clocks to us (core/replay-guard.ts).
+    if (this.ctx.replayGuard) this.liveness.beatSoon();
   }
 
   private heartbeat(): void {
     // One beat, not a roster per document: idle Redis traffic does not grow with the documents held.
     this.liveness.beat();
+    this.ctx.replayGuard?.sweep();
     // Expiry runs even while our own Redis link is down. A remote client we have not heard of for
     // presenceTimeoutMs is unreachable from here whatever the cause, and only this keeps the ghost
     // bound (PROTOCOL.md section 5: LEAVE within 15 s) when a peer departs during our outage: the
@@ -315,6 +320,7 @@ export class StatelessCollabRelay {
       connections: this.connections,
       docs: this.docs,
       remotePresence: this.remotePresence,
+      replayGuard: this.config.clusterSecret ? this.createReplayGuard() : undefined,
       counters,
       seams: {
         fanOutLocal: (docId, frame, exclude) => this.fanOutLocal(docId, frame, exclude),
@@ -348,6 +354,13 @@ export class StatelessCollabRelay {
         return true;
       },
     };
+  }
+
+  private createReplayGuard(): ReplayGuard {
+    return new ReplayGuard(this.config, this.clock, this.random, {
+      beatSoon: () => this.liveness.beatSoon(),
+      drop: (verdict) => this.ctx.reject(verdict, "redis"),
+    });
   }
 
   private emit(event: RelayEvent): void {

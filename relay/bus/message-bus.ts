@@ -41,6 +41,12 @@ export interface BusOptions extends QueueLimits {
 export interface PublishOptions {
   /** Keep it in the outage queue while Redis is down (doc/presence traffic). Default false. */
   queueWhenDown?: boolean;
+  /**
+   * A queued message is published as this returns at flush time, not as it was queued: a signed
+   * message gets a fresh `ts` and signature, so a long outage does not make it stale, and it is
+   * not below a replay floor of a relay that subscribed meanwhile (relay/core/replay-guard.ts).
+   */
+  restamp?: () => string;
 }
 
 export interface MessageBus {

@@ -12,6 +12,8 @@ export interface QueuedPublish {
   channel: string;
   message: string;
   bytes: number;
+  /** Re-encodes it when it finally goes out (PublishOptions.restamp). */
+  restamp?: () => string;
 }
 
 export interface OutageQueue {

@@ -76,9 +76,9 @@ export class RedisMessageBus implements MessageBus {
 
   publish(channel: string, message: string, options: PublishOptions = {}): void {
     if (this.connected && this.link) {
-      this.send(this.link, channel, message, options.queueWhenDown ?? false);
+      this.send(this.link, channel, message, options.queueWhenDown ?? false, options.restamp);
     } else if (options.queueWhenDown && !this.stopped) {
-      this.enqueue(channel, message);
+      this.enqueue(channel, message, options.restamp);
     }
   }
 
@@ -199,23 +199,23 @@ export class RedisMessageBus implements MessageBus {
     this.options.clock.clearTimeout(timer as never);
   }
 
-  private send(link: Link, channel: string, message: string, requeueOnFailure: boolean): void {
+  private send(link: Link, channel: string, message: string, requeueOnFailure: boolean, restamp?: () => string): void {
     this.lastPublish = link.pub.publish(channel, message).catch(() => {
       // The link died under this publish; keep doc traffic for the next flush (order may shift,
       // which CRDT updates tolerate).
-      if (requeueOnFailure && !this.stopped) this.enqueue(channel, message);
+      if (requeueOnFailure && !this.stopped) this.enqueue(channel, message, restamp);
     });
   }
 
-  private enqueue(channel: string, message: string): void {
-    const dropped = this.queue.push({ channel, message, bytes: utf8Bytes(message) });
+  private enqueue(channel: string, message: string, restamp?: () => string): void {
+    const dropped = this.queue.push({ channel, message, bytes: utf8Bytes(message), restamp });
     this.emitQueue();
     if (dropped > 0) this.handlers.emit({ type: "dropped", count: dropped });
   }
 
   private flushQueue(link: Link): void {
     for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-      this.send(link, item.channel, item.message, true);
+      this.send(link, item.channel, item.restamp?.() ?? item.message, true, item.restamp);
       this.emitQueue();
     }
   }

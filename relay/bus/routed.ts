@@ -55,6 +55,7 @@ export function encodeRouted(message: RoutedMessage, clusterSecret: string | und
 
 /** Why a routed message was dropped ("own" is our own publish coming back: not a rejection). */
 export type RoutedRejection = "malformed" | "own" | "forged" | "depth" | "stale" | "future" | "bad-update";
+// The replay guard (relay/core/replay-guard.ts) adds "replayed" and "unverified" after decoding.
 
 export type DecodeResult = { ok: true; message: RoutedMessage } | { ok: false; reason: RoutedRejection };
 
@@ -123,8 +124,25 @@ function isValidRouted(value: unknown, allowBatch: boolean): value is RoutedMess
   if (typeof ts !== "number" || !Number.isFinite(ts) || !isPlainObject(payload)) return false;
   if (type === RoutedType.BATCH) return allowBatch && isValidBatch(payload, docId, sourceServerId);
   if (type === RoutedType.ROSTER) return Array.isArray(payload.clients) && payload.clients.every((c) => typeof c === "string");
-  if (type === RoutedType.BEAT) return Number.isSafeInteger(payload.seq) && (payload.seq as number) >= 0;
+  if (type === RoutedType.BEAT) return isValidBeat(payload);
   return PAYLOAD_CHECKS[type]!(payload) === null;
+}
+
+/** `seq`, and with a cluster secret the replay guard's `nonce` and `echo` (relay/core/replay-guard.ts). */
+function isValidBeat(payload: Record<string, unknown>): boolean {
+  const { seq, nonce, echo } = payload;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) return false;
+  if (nonce !== undefined && !isShortString(nonce)) return false;
+  if (echo === undefined) return true;
+  if (!isPlainObject(echo)) return false;
+  const entries = Object.entries(echo);
+  return entries.length <= MAX_BEAT_ECHOES && entries.every(([serverId, n]) => serverId.length <= 128 && isShortString(n));
+}
+
+const MAX_BEAT_ECHOES = 256;
+
+function isShortString(value: unknown): boolean {
+  return typeof value === "string" && value.length > 0 && value.length <= 32;
 }
 
 function isValidBatch(payload: Record<string, unknown>, docId: string, sourceServerId: string): boolean {

@@ -119,7 +119,7 @@ export class ShardedMessageBus implements MessageBus {
     if (isServerChannel(channel) && this.shards.length > 0) return this.publishToServer(channel, message, options);
     const shard = this.shardOf(channel);
     if (shard) shard.bus.publish(toClusterChannel(channel), message, options);
-    else if (options.queueWhenDown && !this.stopped && this.shards.length === 0) this.queueBeforeDiscovery(channel, message);
+    else if (options.queueWhenDown && !this.stopped && this.shards.length === 0) this.queueBeforeDiscovery(channel, message, options.restamp);
   }
 
   async subscribe(channel: string): Promise<void> {
@@ -234,7 +234,7 @@ export class ShardedMessageBus implements MessageBus {
     this.options.logger.info({ event: "redis-cluster-discovered", shards: found.map((s) => s.address) }, "redis cluster shards");
     for (const channel of this.channels) void this.subscribe(channel);
     for (let item = this.beforeDiscovery.shift(); item; item = this.beforeDiscovery.shift()) {
-      this.publish(item.channel, item.message, { queueWhenDown: true });
+      this.publish(item.channel, item.message, { queueWhenDown: true, restamp: item.restamp });
     }
   }
 
@@ -261,8 +261,8 @@ export class ShardedMessageBus implements MessageBus {
     }
   }
 
-  private queueBeforeDiscovery(channel: string, message: string): void {
-    const dropped = this.beforeDiscovery.push({ channel, message, bytes: utf8Bytes(message) });
+  private queueBeforeDiscovery(channel: string, message: string, restamp?: () => string): void {
+    const dropped = this.beforeDiscovery.push({ channel, message, bytes: utf8Bytes(message), restamp });
     if (dropped > 0) this.handlers.emit({ type: "dropped", count: dropped });
   }
 }

@@ -42,13 +42,19 @@ export class BusInbox {
       if (!channelMatches(channel, message)) return this.countRejected("malformed");
       // Before de-duplication: a cluster delivers one copy of a beat per shard, each meaning "alive here".
       if (message.type === RoutedType.BEAT) return this.liveness?.onBeat(message, link);
-      if (message.type !== RoutedType.BATCH) return this.handleRouted(message);
-      for (const inner of message.payload.messages as RoutedMessage[]) this.handleRouted(inner);
+      // Signed: a message sent before we subscribed is a replay, whatever our filters forgot.
+      if (ctx.replayGuard) return ctx.replayGuard.admit(message, channel, text.length, () => this.deliver(message));
+      this.deliver(message);
     } catch (error) {
       ctx.reject("callback-error", "redis");
       const count = ctx.counters.rejected.redis["callback-error"]!;
       if (worthLogging(count)) ctx.logger.error({ event: "bus-message-failed", channel, count, error: String(error) }, "routed message handling failed");
     }
+  }
+
+  private deliver(message: RoutedMessage): void {
+    if (message.type !== RoutedType.BATCH) return this.handleRouted(message);
+    for (const inner of message.payload.messages as RoutedMessage[]) this.handleRouted(inner);
   }
 
   onBusEvent(event: BusEvent): void {
@@ -80,6 +86,8 @@ export class BusInbox {
 
   private onBusConnected(resumed: boolean, scope: ((channel: string) => boolean) | undefined): void {
     const { ctx } = this;
+    // Signed: peers must hear our nonce now, not at the next heartbeat, to prove their clocks.
+    if (ctx.replayGuard) this.liveness?.beatSoon();
     // Our roster goes out asking every server for theirs; a roster about to expire gets one
     // heartbeat to answer, so a live server that missed a beat while we were away is not dropped.
     ctx.remotePresence.allowAnswerWithin(ctx.clock.now(), ctx.config.presenceTimeoutMs, ctx.config.heartbeatIntervalMs);

@@ -30,6 +30,7 @@ export class DocMembership {
   async subscribeDoc(docId: string): Promise<void> {
     let subscribed = this.docSubscriptions.get(docId);
     if (!subscribed) {
+      this.ctx.replayGuard?.noteSubscribed(docId);
       subscribed = Promise.all([this.ctx.bus.subscribe(channels.doc(docId)), this.ctx.bus.subscribe(channels.presence(docId))]);
       this.docSubscriptions.set(docId, subscribed);
     }
@@ -84,6 +85,7 @@ export class DocMembership {
     }
     this.docRefs.delete(docId);
     this.docSubscriptions.delete(docId);
+    this.ctx.replayGuard?.forgetDoc(docId);
     this.ctx.remotePresence.dropDoc(docId);
     void this.ctx.bus.unsubscribe(channels.doc(docId));
     void this.ctx.bus.unsubscribe(channels.presence(docId));

@@ -9,9 +9,12 @@
  *   with them), or a peer whose clients we expired beats again (it was cut off, not dead), we
  *   publish our rosters of the documents on that link with `reply: true`, and every holder answers
  *   with its own, so both sides re-learn each other.
+ * With a cluster secret, beats also carry the replay guard's nonce and echoes (replay-guard.ts),
+ * and a beat goes out soon (not at the next heartbeat) when a peer's new nonce wants its echo.
  */
 import { BEAT_CHANNEL, RoutedType } from "../bus/routed.ts";
 import { channels, type RoutedMessage } from "../protocol/messages.ts";
+import { containedClock } from "./contained-clock.ts";
 import { SERVER_SENDER } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
@@ -19,6 +22,9 @@ import type { PresenceChange } from "./remote-presence.ts";
 
 /** Routed messages need a valid docId; a beat concerns no document. */
 const BEAT_DOC_ID = "lfcc-beat";
+/** An early beat waits this long for more news to carry, and early beats are this far apart at least. */
+const EARLY_BEAT_DELAY_MS = 5;
+const EARLY_BEAT_SPACING_MS = 50;
 
 export class ServerLiveness {
   private seq = 0;
@@ -26,6 +32,8 @@ export class ServerLiveness {
   private readonly lastSeq = new Map<string, number>();
   /** `${serverId}|${link}` whose clients we expired: when it beats again, exchange rosters. */
   private readonly expired = new Set<string>();
+  private earlyBeat: unknown = undefined;
+  private lastBeatAtMs = -Infinity;
 
   constructor(
     private readonly ctx: RelayContext,
@@ -38,8 +46,27 @@ export class ServerLiveness {
 
   /** One publish per heartbeat (per shard on a cluster); never queued: a stale beat means nothing. */
   beat(): void {
-    const message = this.publisher.routed(RoutedType.BEAT, BEAT_DOC_ID, SERVER_SENDER, { seq: ++this.seq });
+    const { ctx } = this;
+    ctx.clock.clearTimeout(this.earlyBeat as never);
+    this.earlyBeat = undefined;
+    this.lastBeatAtMs = ctx.clock.now();
+    const payload = { seq: ++this.seq, ...ctx.replayGuard?.beatFields() };
+    const message = this.publisher.routed(RoutedType.BEAT, BEAT_DOC_ID, SERVER_SENDER, payload);
     this.publisher.publishRouted(BEAT_CHANNEL, message, { queue: false, batch: false });
+  }
+
+  stop(): void {
+    this.ctx.clock.clearTimeout(this.earlyBeat as never);
+    this.earlyBeat = undefined;
+  }
+
+  /** A beat before the next heartbeat (coalesced, spaced), so a peer's nonce is echoed in a round trip. */
+  beatSoon(): void {
+    if (this.earlyBeat !== undefined) return;
+    const { ctx } = this;
+    const delayMs = Math.max(EARLY_BEAT_DELAY_MS, this.lastBeatAtMs + EARLY_BEAT_SPACING_MS - ctx.clock.now());
+    const clock = containedClock(ctx.clock, (where, fn) => ctx.contain(where, "redis", fn), "early-beat");
+    this.earlyBeat = clock.setTimeout(() => this.beat(), delayMs);
   }
 
   onBeat(message: RoutedMessage, link: string): void {
@@ -50,6 +77,7 @@ export class ServerLiveness {
     const last = this.lastSeq.get(key);
     if (last !== undefined && seq <= last) return; // replayed or reordered: old news
     this.lastSeq.set(key, seq);
+    ctx.replayGuard?.onBeat(message, ctx.serverId);
     ctx.remotePresence.touchServer(serverId, ctx.clock.now(), (docId) => this.linkOfDoc(docId) === link);
     const missedSome = last !== undefined && seq > last + 1;
     if (missedSome || this.expired.delete(key)) this.exchangeRosters(link);

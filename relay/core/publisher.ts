@@ -41,7 +41,10 @@ export class Publisher {
 
   publishRouted(channel: string, message: RoutedMessage, how: PublishHow): void {
     if (how.batch && this.batcher) return this.batcher.add(channel, message);
-    this.ctx.bus.publish(channel, encodeRouted(message, this.ctx.config.clusterSecret, channel), { queueWhenDown: how.queue });
+    const secret = this.ctx.config.clusterSecret;
+    // Signed history that waits out an outage goes out stamped when it is sent (PublishOptions.restamp).
+    const restamp = secret && how.queue ? () => encodeRouted({ ...message, ts: this.ctx.clock.now() }, secret, channel) : undefined;
+    this.ctx.bus.publish(channel, encodeRouted(message, secret, channel), { queueWhenDown: how.queue, restamp });
   }
 
   publishLeave(conn: ClientConnection, reason: string | undefined): void {

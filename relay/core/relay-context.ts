@@ -11,6 +11,7 @@ import type { Clock, Logger, RelaySocket } from "../ports.ts";
 import type { SnapshotResponsePayload } from "../protocol/messages.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import type { RemotePresence } from "./remote-presence.ts";
+import type { ReplayGuard } from "./replay-guard.ts";
 
 export type RelayCounters = Omit<RelayStats, "serverId" | "redisConnected" | "activeDocuments" | "activeConnections">;
 
@@ -42,6 +43,8 @@ export interface RelayContext {
   /** Attached clients per doc: the fan-out sets. */
   readonly docs: Map<string, Set<ClientConnection>>;
   readonly remotePresence: RemotePresence;
+  /** Replay floors for signed messages (replay-guard.ts); absent without a cluster secret. */
+  readonly replayGuard?: ReplayGuard;
   readonly counters: RelayCounters;
   readonly seams: RelaySeams;
   emit(event: RelayEvent): void;

@@ -180,10 +180,13 @@ describe("replay with a cluster secret", () => {
     const config = { ...CHECKED, clusterSecret: "k" };
     const [s1, s2] = [cluster.relay("s1", config), cluster.relay("s2", config)];
     const listener = await cluster.connect(s2);
+    await s1.initialize();
+    await cluster.clock.advance(100); // signed relays exchange nonces (replay floors) before they trust each other
     return { cluster, s1, s2, listener };
   }
+  /** As if s1 published it. */
   const routed = (ts: number, messageId: string) => ({
-    v: 1, type: "PRESENCE", docId: "doc-1", senderId: "c-x", messageId, sourceServerId: "s9", ts, payload: { state: messageId },
+    v: 1, type: "PRESENCE", docId: "doc-1", senderId: "c-x", messageId, sourceServerId: "s1", ts, payload: { state: messageId },
   });
 
   it("drops signed messages outside the freshness window, either way, and one signed for another channel", async () => {
@@ -193,7 +196,7 @@ describe("replay with a cluster secret", () => {
     cluster.hub.publish(channel, encodeRouted(routed(now - 31_000, "old"), "k", channel));
     cluster.hub.publish(channel, encodeRouted(routed(now + 31_000, "future"), "k", channel));
     cluster.hub.publish(channel, encodeRouted(routed(now, "elsewhere"), "k", "lfcc:doc:doc-1"));
-    cluster.hub.publish(channel, encodeRouted(routed(now - 1000, "fresh"), "k", channel));
+    cluster.hub.publish(channel, encodeRouted(routed(now - 1, "fresh"), "k", channel));
     await settle();
     expect(listener.ws.ofType("PRESENCE").map((f) => f.payload.state)).toEqual(["fresh"]);
     expect(s2.stats().rejected.redis).toMatchObject({ stale: 1, future: 1, forged: 1 });

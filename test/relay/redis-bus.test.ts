@@ -166,9 +166,11 @@ describe("relays over the Redis bus (ioredis-mock)", () => {
   });
 
   it("with a cluster secret accepts signed messages and drops unsigned ones", async () => {
-    const { redis, relays, sockets } = await twoRelays({ clusterSecret: "k" });
+    const { redis, clock, relays, sockets } = await twoRelays({ clusterSecret: "k" });
+    await clock.advance(100); // signed relays exchange nonces (replay floors) before they trust each other
     const publisher = redis.client();
-    const base = { v: 1, type: "CRDT_UPDATE", docId: "doc-1", senderId: "x", sourceServerId: "s9", ts: 1_000_000 }; // ManualClock time: fresh
+    // As if s1 published it (a message of a server that never proved its clock would wait, then drop).
+    const base = { v: 1, type: "CRDT_UPDATE", docId: "doc-1", senderId: "x", sourceServerId: "s1", ts: clock.now() };
     await publisher.publish("lfcc:doc:doc-1", encodeRouted({ ...base, messageId: "ok", payload: { update: "GOOD" } }, "k", "lfcc:doc:doc-1"));
     await publisher.publish("lfcc:doc:doc-1", JSON.stringify({ ...base, messageId: "bad", payload: { update: "BAD" } }));
     await settle();

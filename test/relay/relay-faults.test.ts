@@ -168,6 +168,7 @@ describe("cluster secret", () => {
     const [s1, s2] = [cluster.relay("s1", config), cluster.relay("s2", config)];
     const a = await cluster.connect(s1);
     const b = await cluster.connect(s2);
+    await cluster.clock.advance(100); // signed relays exchange nonces (replay floors) before they trust each other
     send(s1, a.ws, update("SIGNED"));
     await settle();
     expect(b.ws.ofType("CRDT_UPDATE").map((f) => f.payload.update)).toEqual(["SIGNED"]);

@@ -1,0 +1,225 @@
+/**
+ * Replay floors: replay protection that also holds for a relay that just started, or that just
+ * subscribed to a document (signed clusters only; PROTOCOL.md section 8, docs/PROTOCOL-EXTENSIONS.md).
+ *
+ * De-duplication drops what this relay already delivered; freshness drops what is older than
+ * `signedFreshnessMs`. Between the two was a gap: a message published on a channel BEFORE we
+ * subscribed to it (before we started, or before a client of ours opened that document) is in no
+ * filter of ours, so inside the freshness window a captured JOIN, LEAVE or PRESENCE could be
+ * replayed to a relay that had just restarted (the attack fuzzer found it). Pub/sub stores
+ * nothing, so no such message can reach us honestly: the floor of a channel is the moment we
+ * subscribed to it, in the SENDER's clock. Clocks are never compared directly:
+ * - every incarnation draws a nonce and puts it in its beats; every peer echoes the nonces it
+ *   heard in its own beats, and beats at once when it hears a new one (liveness.ts);
+ * - a peer's beat echoing our CURRENT nonce was stamped after we drew it, so `ts - now` is a lower
+ *   bound of (peer clock - our clock). A captured echo carries an old nonce, and a late copy of a
+ *   fresh one only gives a looser bound (we keep the highest), so neither lowers a floor;
+ * - floor(peer, channel) = subscribedAt(channel) + that bound.
+ * A message from a peer whose echo we lack waits (bounded); one below its floor is a replay, or the
+ * peer's clock stepped back since its echo: it waits while we draw a new nonce (at most once per
+ * heartbeat) and the fresh echo decides. What still waits after `signedHoldMs` is dropped and
+ * counted: `unverified` (a dead incarnation's replayed messages end there) or `replayed`.
+ * Cost: nothing per message beyond a map lookup; a few bytes per beat; one extra beat per peer when
+ * a relay starts or draws a new nonce.
+ */
+import type { RelayConfig } from "../config.ts";
+import type { Clock, Random } from "../ports.ts";
+import type { RoutedMessage } from "../protocol/messages.ts";
+
+/** Peers whose nonce we echo; beyond it the least recently heard go (a beat stays small). */
+const MAX_ECHOED_SERVERS = 256;
+/** Peers whose clock bound we keep. */
+const MAX_KNOWN_PEERS = 1024;
+/** Messages waiting for an echo, per peer and in all (an attacker replays a dead incarnation's traffic). */
+const MAX_HELD_PER_PEER = 1000;
+const MAX_HELD_TOTAL = 5000;
+const MAX_HELD_BYTES = 8 * 1024 * 1024;
+
+export type ReplayVerdict = "replayed" | "unverified";
+
+interface PeerBound {
+  /** Our nonce generation the echo answered. */
+  generation: number;
+  /** Lower bound of (peer clock - our clock), ms. */
+  offsetMs: number;
+}
+
+interface Held {
+  message: RoutedMessage;
+  channel: string;
+  bytes: number;
+  heldAtMs: number;
+  /** Judged by a bound of at least this generation (a message below a floor needs a fresh echo). */
+  minGeneration: number;
+  deliver: () => void;
+}
+
+export interface ReplayGuardHooks {
+  /** A beat should go out soon: peers must hear our (new) nonce, or we owe an echo. */
+  beatSoon(): void;
+  drop(verdict: ReplayVerdict): void;
+}
+
+export class ReplayGuard {
+  private nonce = "";
+  private generation = 0;
+  private rotatedAtMs: number;
+  private readonly startedAtMs: number;
+  /** serverId -> the nonce its latest beat carried, and when we heard it. */
+  private readonly heard = new Map<string, { nonce: string; atMs: number }>();
+  private readonly bounds = new Map<string, PeerBound>();
+  private readonly subscribedAtMs = new Map<string, number>();
+  private readonly held = new Map<string, Held[]>();
+  private heldCount = 0;
+  private heldBytes = 0;
+
+  constructor(
+    private readonly config: Pick<RelayConfig, "heartbeatIntervalMs" | "presenceTimeoutMs" | "signedHoldMs">,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly hooks: ReplayGuardHooks,
+  ) {
+    this.startedAtMs = clock.now();
+    this.rotatedAtMs = this.startedAtMs;
+    this.drawNonce();
+  }
+
+  /** What our beats carry: our nonce and the latest nonce of every peer heard lately. */
+  beatFields(): { nonce: string; echo: Record<string, string> } {
+    const now = this.clock.now();
+    const echo: Record<string, string> = {};
+    for (const [serverId, { nonce, atMs }] of this.heard) {
+      if (now - atMs > this.config.presenceTimeoutMs) this.heard.delete(serverId);
+      else echo[serverId] = nonce;
+    }
+    return { nonce: this.nonce, echo };
+  }
+
+  /** A beat newer than any heard from its sender (liveness checked `seq`). */
+  onBeat(message: RoutedMessage, ownServerId: string): void {
+    const { nonce, echo } = message.payload as { nonce?: string; echo?: Record<string, string> };
+    const peer = message.sourceServerId;
+    if (typeof nonce === "string" && this.hear(peer, nonce)) this.hooks.beatSoon();
+    if (echo?.[ownServerId] === this.nonce) this.learnBound(peer, message.ts);
+  }
+
+  /** Our subscription to the document's channels was requested now. */
+  noteSubscribed(docId: string): void {
+    this.subscribedAtMs.set(docId, this.clock.now());
+  }
+
+  forgetDoc(docId: string): void {
+    this.subscribedAtMs.delete(docId);
+  }
+
+  /** A signed, fresh, well-formed routed message (not a beat): delivered now, later, or never. */
+  admit(message: RoutedMessage, channel: string, bytes: number, deliver: () => void): void {
+    const peer = message.sourceServerId;
+    const bound = this.bounds.get(peer);
+    if (bound && !this.held.has(peer) && message.ts >= this.floor(bound, message.docId, channel)) return deliver();
+    // Suspect (below its floor) needs a bound drawn after now; unknown needs any bound.
+    const suspect = bound !== undefined && message.ts < this.floor(bound, message.docId, channel);
+    this.hold(peer, { message, channel, bytes, heldAtMs: this.clock.now(), minGeneration: suspect ? this.generation + 1 : 0, deliver });
+    if (suspect) this.rotateIfAllowed();
+    else if (!bound) this.hooks.beatSoon();
+  }
+
+  /** Every heartbeat: drop what waited too long; draw the nonce that suspects wait for. */
+  sweep(): void {
+    const now = this.clock.now();
+    let suspectsWaiting = false;
+    for (const [peer, list] of this.held) {
+      while (list.length > 0 && now - list[0]!.heldAtMs > this.config.signedHoldMs) this.dropHeld(list, list[0]!.minGeneration > 0 ? "replayed" : "unverified");
+      if (list.length === 0) this.held.delete(peer);
+      else if (list.some((h) => h.minGeneration > this.generation)) suspectsWaiting = true;
+    }
+    if (suspectsWaiting) this.rotateIfAllowed();
+  }
+
+  get heldMessages(): number {
+    return this.heldCount;
+  }
+
+  // ---- internals
+
+  private floor(bound: PeerBound, docId: string, channel: string): number {
+    const onDocChannel = channel.startsWith("lfcc:doc:") || channel.startsWith("lfcc:presence:");
+    const subscribedAt = (onDocChannel ? this.subscribedAtMs.get(docId) : undefined) ?? this.startedAtMs;
+    return subscribedAt + bound.offsetMs;
+  }
+
+  /** True when the peer's nonce is news (it started, or drew a new one): it wants our echo soon. */
+  private hear(peer: string, nonce: string): boolean {
+    const before = this.heard.get(peer);
+    this.heard.delete(peer); // re-insert: the Map's order is "least recently heard first"
+    this.heard.set(peer, { nonce, atMs: this.clock.now() });
+    if (this.heard.size > MAX_ECHOED_SERVERS) this.heard.delete(this.heard.keys().next().value!);
+    return before?.nonce !== nonce;
+  }
+
+  private learnBound(peer: string, peerTs: number): void {
+    const offsetMs = peerTs - this.clock.now();
+    const known = this.bounds.get(peer);
+    if (known && known.generation === this.generation && known.offsetMs >= offsetMs) return;
+    this.bounds.delete(peer);
+    this.bounds.set(peer, { generation: this.generation, offsetMs: known?.generation === this.generation ? Math.max(known.offsetMs, offsetMs) : offsetMs });
+    if (this.bounds.size > MAX_KNOWN_PEERS) this.bounds.delete(this.bounds.keys().next().value!);
+    this.judgeHeld(peer);
+  }
+
+  /** Delivers, in arrival order, what the new bound admits; drops what a fresh bound still refuses. */
+  private judgeHeld(peer: string): void {
+    const list = this.held.get(peer);
+    const bound = this.bounds.get(peer);
+    if (!list || !bound) return;
+    while (list.length > 0) {
+      const first = list[0]!;
+      if (bound.generation < first.minGeneration) break; // waits for the fresh echo; keep order
+      list.shift();
+      this.forgetHeld(first);
+      if (first.message.ts >= this.floor(bound, first.message.docId, first.channel)) first.deliver();
+      else this.hooks.drop("replayed");
+    }
+    if (list.length === 0) this.held.delete(peer);
+  }
+
+  private hold(peer: string, item: Held): void {
+    let list = this.held.get(peer);
+    if (!list) this.held.set(peer, (list = []));
+    list.push(item);
+    this.heldCount++;
+    this.heldBytes += item.bytes;
+    if (list.length > MAX_HELD_PER_PEER) this.dropHeld(list, "unverified");
+    while (this.heldCount > MAX_HELD_TOTAL || this.heldBytes > MAX_HELD_BYTES) this.dropOldestHeld();
+  }
+
+  private dropOldestHeld(): void {
+    let oldest: Held[] | undefined;
+    for (const list of this.held.values()) if (list.length > 0 && (!oldest || list[0]!.heldAtMs < oldest[0]!.heldAtMs)) oldest = list;
+    if (!oldest) return;
+    this.dropHeld(oldest, "unverified");
+  }
+
+  private dropHeld(list: Held[], verdict: ReplayVerdict): void {
+    this.forgetHeld(list.shift()!);
+    this.hooks.drop(verdict);
+  }
+
+  private forgetHeld(item: Held): void {
+    this.heldCount--;
+    this.heldBytes -= item.bytes;
+  }
+
+  private rotateIfAllowed(): void {
+    const now = this.clock.now();
+    if (now - this.rotatedAtMs < this.config.heartbeatIntervalMs) return; // sweep() retries
+    this.rotatedAtMs = now;
+    this.generation++;
+    this.drawNonce();
+    this.hooks.beatSoon();
+  }
+
+  private drawNonce(): void {
+    this.nonce = this.random.uint32().toString(36) + this.random.uint32().toString(36);
+  }
+}
