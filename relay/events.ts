@@ -17,7 +17,7 @@ export type RelayEvent =
   /**
    * The opt-in snapshot cache (docs/SNAPSHOT-CACHE.md): a read before a fallback (`hit`: the
    * requester got the entry, `miss`, `rejected`, `error`) or a write (`written`, `too-large`,
-   * `rejected`: the entry found was refused and replaced, `error`).
+   * `bad-state`, `rejected`: the entry found was refused and replaced, `error`).
    */
   | { type: "snapshot-cache"; docId: string; op: "read" | "write"; result: string; bytes?: number }
   | { type: "rate-limited"; senderId: string }
@@ -60,7 +60,7 @@ export interface RelayStats {
   /** Snapshot cache (opt-in): requests answered from the cache, reads that found nothing usable. */
   snapshotCacheHits: number;
   snapshotCacheMisses: number;
-  /** Entries written, and fresh states not written because even alone they exceed snapshotCacheMaxBytes. */
+  /** Entries written, and fresh states not written (even alone over snapshotCacheMaxBytes, or undecodable). */
   snapshotCacheWrites: number;
   snapshotCacheSkipped: number;
   /** Cache GETs / SETs that failed or timed out (Redis down or slow): counted, never waited on. */

@@ -8,6 +8,7 @@
  * binds the key (so an entry cannot be copied to another document's key either).
  */
 import { crdtPayloadError } from "../protocol/crdt-payloads.ts";
+import { jsonDepthExceeds } from "../protocol/json-depth.ts";
 import { MessageType } from "../protocol/messages.ts";
 import { hasValidSignature, signMessage } from "../bus/signing.ts";
 
@@ -48,9 +49,20 @@ export interface CacheEntryLimits {
   clusterSecret: string | undefined;
 }
 
+/** Never throws: whatever is in the key, the answer is a verdict. */
 export function decodeCacheEntry(text: string, docId: string, limits: CacheEntryLimits): DecodedCacheEntry {
+  try {
+    return judge(text, docId, limits);
+  } catch {
+    return { ok: false, reason: "malformed" }; // a bug of ours on a weird value: refuse it, never throw on
+  }
+}
+
+function judge(text: string, docId: string, limits: CacheEntryLimits): DecodedCacheEntry {
   // Measured before parsing: an oversized value costs no JSON work (UTF-16 length <= UTF-8 bytes).
   if (text.length > limits.maxBytes || Buffer.byteLength(text, "utf8") > limits.maxBytes) return { ok: false, reason: "oversize" };
+  // Depth before parsing, as for routed messages: an entry is flat, so anything nested is garbage.
+  if (jsonDepthExceeds(text, 1)) return { ok: false, reason: "malformed" };
   let entry: unknown;
   try {
     entry = JSON.parse(text);
@@ -64,9 +76,13 @@ export function decodeCacheEntry(text: string, docId: string, limits: CacheEntry
   return { ok: true, update: entry.update };
 }
 
+const ENTRY_KEYS: ReadonlySet<string> = new Set(["v", "docId", "update", "ts", "sig"]);
+
+/** Exactly the entry's fields, all primitives: nothing else is ever walked (signature, checks). */
 function isEntryShape(value: unknown): value is CacheEntry {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const entry = value as Record<string, unknown>;
+  if (Object.keys(entry).some((key) => !ENTRY_KEYS.has(key))) return false;
   return (
     entry.v === CACHE_ENTRY_VERSION &&
     typeof entry.docId === "string" &&

@@ -121,7 +121,7 @@ export class SnapshotCacheFlow {
     } else if (outcome.result === "hit") counters.snapshotCacheHits++;
     else if (outcome.result === "miss") counters.snapshotCacheMisses++;
     else if (outcome.result === "written") counters.snapshotCacheWrites++;
-    else if (outcome.result === "too-large") counters.snapshotCacheSkipped++;
+    else if (outcome.result === "too-large" || outcome.result === "bad-state") counters.snapshotCacheSkipped++;
     else counters.snapshotCacheErrors++;
     const event: RelayEvent = { type: "snapshot-cache", docId: outcome.docId, op: outcome.op, result: outcome.result };
     if (outcome.result === "written") event.bytes = outcome.bytes;

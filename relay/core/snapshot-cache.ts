@@ -15,6 +15,8 @@
  */
 import * as Y from "yjs";
 import type { Clock } from "../ports.ts";
+import { crdtPayloadError } from "../protocol/crdt-payloads.ts";
+import { MessageType } from "../protocol/messages.ts";
 import { decodeCacheEntry, encodeCacheEntry, snapshotCacheKey, type CacheEntryRejection } from "./cache-entry.ts";
 
 /** The two key commands of the bus (MessageBus.getKey / setKey). */
@@ -34,7 +36,8 @@ export type CacheOutcome =
   | { op: "read"; docId: string; result: "hit" | "miss" | "error" }
   | { op: "read" | "write"; docId: string; result: "rejected"; reason: CacheEntryRejection }
   | { op: "write"; docId: string; result: "written"; bytes: number; merged: boolean }
-  | { op: "write"; docId: string; result: "too-large" | "error" };
+  /** too-large: over snapshotCacheMaxBytes even alone; bad-state: not a decodable Yjs update. */
+  | { op: "write"; docId: string; result: "too-large" | "bad-state" | "error" };
 
 export class SnapshotCache {
   /** Documents with a write in flight, and the newest state that waits for it to finish. */
@@ -81,16 +84,23 @@ export class SnapshotCache {
       return;
     }
     this.writing.add(docId);
-    void this.writeNow(docId, update).finally(() => {
-      this.writing.delete(docId);
-      const next = this.waiting.get(docId);
-      this.waiting.delete(docId);
-      if (next !== undefined) this.write(docId, next);
-    });
+    void this.writeNow(docId, update)
+      .catch(() => this.report({ op: "write", docId, result: "error" })) // our bug, never the process's end
+      .finally(() => {
+        this.writing.delete(docId);
+        const next = this.waiting.get(docId);
+        this.waiting.delete(docId);
+        if (next !== undefined) this.write(docId, next);
+      });
   }
 
   private async writeNow(docId: string, fresh: string): Promise<void> {
     const { clusterSecret, maxBytes, ttlMs } = this.settings;
+    // Client frames were checked already unless validateCrdtPayloads is off (benchmarks only): the
+    // cache checks for itself, so what it stores never depends on that switch.
+    if (crdtPayloadError(MessageType.CRDT_UPDATE, { update: fresh }) !== null) {
+      return this.report({ op: "write", docId, result: "bad-state" });
+    }
     const freshText = encodeCacheEntry(docId, fresh, this.clock.now(), clusterSecret);
     if (Buffer.byteLength(freshText, "utf8") > maxBytes) return this.report({ op: "write", docId, result: "too-large" });
     const prior = await this.priorUpdate(docId);

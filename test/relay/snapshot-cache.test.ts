@@ -215,6 +215,9 @@ describe("snapshot cache on the relay (ioredis-mock)", () => {
     const good = fullState(docWith("real", 1));
     const cases: Array<[string, string]> = [
       ["malformed", "not json {"],
+      // Extra fields, deep ones above all, are refused before anything walks them (signing would recurse).
+      ["malformed", JSON.stringify({ ...JSON.parse(encodeCacheEntry(DOC, good, 1, "k")), extra: JSON.parse("[".repeat(200) + "]".repeat(200)) })],
+      ["malformed", JSON.stringify({ ...JSON.parse(encodeCacheEntry(DOC, good, 1, "k")), extra: 1 })],
       ["doc-mismatch", encodeCacheEntry("other-doc", good, 1, "k")],
       ["forged", encodeCacheEntry(DOC, good, 1, undefined)],
       ["forged", encodeCacheEntry(DOC, good, 1, "wrong-secret")],
@@ -226,7 +229,7 @@ describe("snapshot cache on the relay (ioredis-mock)", () => {
       const answer = await setup.newcomerSnapshot(relay);
       expect(answer.payload, reason).toEqual({ requestId: "mine-1", update: null, source: "none" });
     }
-    expect(relay.stats().rejected.redis).toEqual({ "cache-malformed": 1, "cache-doc-mismatch": 1, "cache-forged": 2, "cache-bad-update": 1, "cache-oversize": 1 });
+    expect(relay.stats().rejected.redis).toEqual({ "cache-malformed": 3, "cache-doc-mismatch": 1, "cache-forged": 2, "cache-bad-update": 1, "cache-oversize": 1 });
     // ...and what it wrote itself, signed, it accepts.
     await raw.set(snapshotCacheKey(DOC), encodeCacheEntry(DOC, good, 1, "k"));
     expect((await setup.newcomerSnapshot(relay)).payload.source).toBe("cache");
@@ -241,6 +244,18 @@ describe("snapshot cache on the relay (ioredis-mock)", () => {
     expect(await setup.rawGet()).toBeNull();
     expect(relay.stats().snapshotCacheSkipped).toBe(1);
     expect(setup.cacheEvents("too-large")).toHaveLength(1);
+  });
+
+  it("never stores an undecodable state, even with client-frame validation off (the benchmarks' switch)", async () => {
+    setup = new Setup();
+    const relay = setup.relay({ validateCrdtPayloads: false });
+    const ws = await setup.connect(relay);
+    send(relay, ws, { type: "CRDT_UPDATE", payload: { update: "BQ==" } });
+    await settle();
+    await setup.answerRefresh(relay, ws, "BQ==");
+    expect(await setup.rawGet()).toBeNull();
+    expect(setup.cacheEvents("bad-state")).toHaveLength(1);
+    expect(relay.stats().snapshotCacheSkipped).toBe(1);
   });
 
   it("Redis down: reads and writes fail fast, are counted, and the requester still gets its answer", async () => {
