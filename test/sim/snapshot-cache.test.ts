@@ -70,6 +70,22 @@ describe("snapshot cache in the simulator", () => {
     expect(cacheEvents(trace).filter((e) => e.op === "read" && e.tMs >= 14_000).map((e) => e.result)).toEqual(["hit"]);
   });
 
+  it("holders on the y-websocket dialect refresh it too (their SyncStep1 answer is the state), with the cache and not without", async () => {
+    const yaml = (cache: boolean) => `name: yws-holders-leave
+description: three real y-websocket clients hold d1 and leave; an LfccProvider newcomer opens it.
+duration: 20s
+topology: { servers: 2, docs: 1, clients: { lfcc: 0, yWebsocket: 3 } }
+relay: { snapshotCache: ${cache}, snapshotCacheRefresh: 1s, snapshotTimeout: 2s }
+faults:
+  - { at: 10s, leave: { clients: [c1, c2, c3] } }
+  - { at: 14s, join: { clients: [c4], doc: d1, server: s2 } }
+expect: { converge: { within: 3s }, noDataLoss: true }`;
+    const on = await runScenario(parseScenario(yaml(true), "yws-on.yaml"), { seed: 1 });
+    expect(failed(on.record)).toEqual([]);
+    const off = await runScenario(parseScenario(yaml(false), "yws-off.yaml"), { seed: 1 });
+    expect(failed(off.record)).toEqual(["noDataLoss"]);
+  });
+
   it("is deterministic with the cache on: the same seed gives the same trace hash", async () => {
     const scenario = library();
     const a = await runScenario(scenario, { seed: 4 });
