@@ -125,6 +125,7 @@ export class StatelessCollabRelay {
     this.snapshots = new SnapshotBroker<ClientConnection>(createSnapshotHost(this.ctx, this.outbound, this.publisher, this.snapshotCache));
     this.membership = new DocMembership(this.ctx, this.outbound, this.publisher, (conn) => {
       this.snapshots.clientGone(conn);
+      this.snapshotCache?.clientGone(conn.docId);
       this.outbound.forget(conn);
     });
     const detach = (conn: ClientConnection, reason: string) => this.membership.detach(conn, reason);

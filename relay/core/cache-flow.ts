@@ -34,6 +34,7 @@ export class SnapshotCacheFlow {
   private readonly lastWriteMs = new Map<string, number>();
   private stopped = false;
 
+
   /** The flow for this relay, or null when the cache is off or the bus cannot hold keys. */
   static create(ctx: RelayContext, askHolder: AskHolder): SnapshotCacheFlow | null {
     if (!ctx.config.enableSnapshotCache) return null;
@@ -75,6 +76,16 @@ export class SnapshotCacheFlow {
     this.write(docId, update);
   }
 
+  /**
+   * A client of `docId` left (it is marked gone, still in the doc's set): when it was the last
+   * one, the document's timer and last-write time go, so nothing lingers for documents this
+   * server no longer serves.
+   */
+  clientGone(docId: string): void {
+    for (const conn of this.ctx.docs.get(docId) ?? []) if (!conn.gone) return;
+    this.forget(docId);
+  }
+
   /** SnapshotHost.readCache: `done` runs contained, once the read settled. */
   read(docId: string, done: (update: string | null) => void): void {
     void this.cache.read(docId).then((update) => this.ctx.contain("snapshot-cache-read", "redis", () => done(update)));
@@ -105,11 +116,15 @@ export class SnapshotCacheFlow {
 
   private refresh(docId: string): void {
     this.timers.delete(docId);
-    if (!this.ctx.docs.has(docId)) {
-      this.lastWriteMs.delete(docId); // no local client left: nothing to remember about it
-      return;
-    }
+    if (!this.ctx.docs.has(docId)) return this.forget(docId);
     this.askHolder(docId, SERVER_SENDER, (update) => this.write(docId, update));
+  }
+
+  private forget(docId: string): void {
+    const timer = this.timers.get(docId);
+    if (timer) this.clock.clearTimeout(timer.handle);
+    this.timers.delete(docId);
+    this.lastWriteMs.delete(docId);
   }
 
   private count(outcome: CacheOutcome): void {

@@ -129,6 +129,20 @@ describe("snapshot cache on the relay (ioredis-mock)", () => {
     expect(relay.stats()).toMatchObject({ snapshotCacheHits: 1, snapshotCacheWrites: 1, snapshotFallbacks: 0, snapshotCacheErrors: 0 });
   });
 
+  it("keeps no timer for a document once its last local client left", async () => {
+    setup = new Setup();
+    const relay = setup.relay();
+    await setup.connect(relay).then((ws) => relay.handleDisconnection(ws)); // start-up timers settle
+    await settle();
+    const baseline = setup.clock.pendingTimers;
+    const ws = await setup.holder(relay, docWith("x", 1));
+    await setup.answerRefresh(relay, ws, fullState(docWith("x", 1))); // written: renewal armed at TTL/2
+    expect(setup.clock.pendingTimers).toBeGreaterThan(baseline);
+    relay.handleDisconnection(ws);
+    await settle();
+    expect(setup.clock.pendingTimers).toBe(baseline);
+  });
+
   it("stores one signed-or-plain JSON entry per document at lfcc:snapshot:{docId} with the configured TTL", async () => {
     setup = new Setup();
     const relay = setup.relay({ snapshotCacheTtlMs: 60_000 });
