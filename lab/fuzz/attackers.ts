@@ -46,7 +46,8 @@ function rawAttackerArbitrary(): fc.Arbitrary<RawAttacker> {
 
 export function attackersArbitrary(maxAttackers: number): fc.Arbitrary<RawAttacker[]> {
   if (maxAttackers <= 0) return fc.constant([]);
-  return fc.oneof(fc.constant<RawAttacker[]>([]), fc.array(rawAttackerArbitrary(), { minLength: 1, maxLength: maxAttackers }));
+  // Cross-shrink: a failure that needs no attacker shrinks to none (the array branch alone stops at one).
+  return fc.oneof({ withCrossShrink: true }, fc.constant<RawAttacker[]>([]), fc.array(rawAttackerArbitrary(), { minLength: 1, maxLength: maxAttackers }));
 }
 
 export function attackRelayArbitrary(): fc.Arbitrary<RawAttackRelay> {

@@ -13,13 +13,12 @@ import type { Fault, FaultKind, Topology } from "../scenario/types.ts";
 import { anyIndex, clientNames, pick, serverNames, stepMs, TIME_STEP_MS } from "./units.ts";
 
 /**
- * Whether `lfcc fuzz` attacks by default (attackers and the redisInject fault). Still off: with
- * PROTOCOL.md section 8 in main, `lfcc fuzz --runs 100 --seed 2` passes with attacks, but seed 1
- * finds a replay to a freshly restarted relay (empty dedup filter, message inside the freshness
- * window; test/attack/restart-replay-gap.test.ts), which would fail every gate. Flip to true once
- * that gap is closed (test/fuzz/planted-budgets.ts already pins maxAttackers: 0).
+ * Whether `lfcc fuzz` attacks by default (attackers and the redisInject fault): yes, since replay
+ * floors closed the last gap the attack fuzzer found (a replay to a freshly restarted relay,
+ * test/attack/restart-replay.test.ts). The planted-bug budgets (test/fuzz/planted-budgets.ts) pin
+ * their fault kinds and maxAttackers: 0, so this does not move them.
  */
-export const FUZZ_ATTACKS_BY_DEFAULT = false;
+export const FUZZ_ATTACKS_BY_DEFAULT = true;
 
 /** Every fault kind of SCENARIOS.md; the fuzzer uses all of them unless told otherwise. */
 export const ALL_FAULT_KINDS: readonly FaultKind[] = [

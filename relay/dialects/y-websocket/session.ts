@@ -159,7 +159,12 @@ export class YWebsocketSession implements RelaySocket {
       return this.toCore(MessageType.SNAPSHOT_RESPONSE, { requestId: asked.requestId, update: toBase64(update), stateVector });
     }
     if (this.role !== "editor" || isEmptyUpdate(update)) return;
-    this.toCore(MessageType.CRDT_UPDATE, { update: toBase64(update) });
+    // An answer to a peer's SYNC_STEP1 goes to that peer only, as the JSON provider's does
+    // (PROTOCOL.md section 8): broadcast, a state-request flood made this client send its whole
+    // document to every client, and spent its own rate budget until it was refused (the attack
+    // fuzzer found it). Addressed, the relay refunds it (answer credits) and routes it to one.
+    const to = asked.kind === "answer" ? { to: asked.peer } : {};
+    this.toCore(MessageType.CRDT_UPDATE, { update: toBase64(update), ...to });
   }
 
   private toCore(type: string, payload: Payload): void {
