@@ -32,7 +32,8 @@ export type RelayEvent =
   /**
    * Hostile or broken input refused (PROTOCOL.md section 8), by reason: "depth", "bad-update",
    * "oversize", "malformed", "rate-limited", "state-request-budget", "forbidden", "doc-mismatch"
-   * (client frames); "forged", "stale", "future", "depth", "bad-update", "malformed" (Redis);
+   * (client frames); "forged", "stale", "future", "replayed", "unverified", "depth", "bad-update",
+   * "malformed" (Redis);
    * "callback-error" (a handler or timer threw and was contained), "slow-consumer-total" (the
    * process-wide buffer bound closed a reader). docs/HOSTILE-INPUT.md lists them all. `/metrics`
    * counts it as lfcc_rejected_total{reason,source} (relay/server/rejections.ts).
