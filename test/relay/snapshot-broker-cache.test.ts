@@ -100,4 +100,36 @@ describe("snapshot broker with the cache hooks", () => {
     expect(none.broker.requestForCache("d", "server", () => {})).toBe(false);
     expect(none.broker.size).toBe(0);
   });
+
+  it("a holder that did not answer a refresh in time: its late answer is owed (refunded) and still cached; it is not asked again meanwhile", async () => {
+    const slow: Client = { name: "slow", hasState: true };
+    const other: Client = { name: "other", hasState: true };
+    const { broker, asked, clock } = fakeHost([slow, other], true);
+    const got: string[] = [];
+    expect(broker.requestForCache("d", "server", (update) => got.push(update))).toBe(true);
+    expect(asked.map((a) => a.source)).toEqual(["slow"]);
+    await clock.advance(1000); // the refresh timed out
+    expect(broker.size).toBe(0);
+    expect(broker.awaitsAnswerFrom(slow, asked[0]!.requestId)).toBe(true);
+    expect(broker.awaitsAnswerFrom(other, asked[0]!.requestId)).toBe(false);
+    // The next refresh skips the holder that still owes one.
+    broker.requestForCache("d", "server", (update) => got.push(`second:${update}`));
+    expect(asked.map((a) => a.source)).toEqual(["slow", "other"]);
+    broker.responseFromClient(slow, "slow", { requestId: asked[0]!.requestId, update: "LATE" });
+    expect(got).toEqual(["LATE"]);
+    expect(broker.awaitsAnswerFrom(slow, asked[0]!.requestId)).toBe(false); // once only
+    broker.responseFromClient(slow, "slow", { requestId: asked[0]!.requestId, update: "AGAIN" });
+    expect(got).toEqual(["LATE"]);
+  });
+
+  it("only a holder that owes refreshes and is alone is not asked at all; once it left, nothing is owed", async () => {
+    const slow: Client = { name: "slow", hasState: true };
+    const { broker, asked, clock } = fakeHost([slow], true);
+    broker.requestForCache("d", "server", () => {});
+    await clock.advance(1000);
+    expect(broker.requestForCache("d", "server", () => {})).toBe(false);
+    expect(asked).toHaveLength(1);
+    broker.clientGone(slow);
+    expect(broker.awaitsAnswerFrom(slow, asked[0]!.requestId)).toBe(false);
+  });
 });
