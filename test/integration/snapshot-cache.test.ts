@@ -1,8 +1,9 @@
 /**
  * The opt-in snapshot cache against a real redis-server and a real 3-master Redis Cluster
  * (docs/SNAPSHOT-CACHE.md): the ioredis adapter's GET / SET PX with a real TTL, two relays whose
- * every client of a document leaves and a newcomer that still opens it with the content, and on
- * the cluster the entry stored on the master that carries the document's channels.
+ * every client of a document leaves and a newcomer that still opens it with the content, the
+ * `lfcc serve --snapshot-cache` flags, and on the cluster the entry stored on the master that
+ * carries the document's channels.
  */
 import { Redis } from "ioredis";
 import * as Y from "yjs";
@@ -12,13 +13,13 @@ import { startRedisServer, type LocalRedis } from "../../chaos/infra/redis-serve
 import { ioredisConnector } from "../../relay/adapters/ioredis-connection.ts";
 import { evenSlotRanges, hashSlot, ownerOfSlot } from "../../relay/bus/cluster-slots.ts";
 import { snapshotCacheKey } from "../../relay/core/cache-entry.ts";
-import { startClient, startRelay, waitFor, whenSynced, type TestClient, type TestRelay } from "./helpers.ts";
+import { spawnServe, startClient, startRelay, stopChild, waitFor, whenSynced, type TestClient, type TestRelay } from "./helpers.ts";
 
 const CACHE = { enableSnapshotCache: true, snapshotCacheRefreshMs: 200, snapshotTimeoutMs: 1000, redisReconnectBaseMs: 50, redisReconnectMaxMs: 300 };
 const clients: TestClient[] = [];
 const relays: TestRelay[] = [];
 
-function client(name: string, relay: TestRelay, docId: string): TestClient {
+function client(name: string, relay: { url: string }, docId: string): TestClient {
   const created = startClient(name, relay.url, docId);
   clients.push(created);
   return created;
@@ -85,6 +86,27 @@ describe("snapshot cache on a real redis-server", () => {
     expect(newcomer.text()).toContain("<from b>");
     expect(cacheReads(pair[1]!, "hit")).toBe(1);
     expect(pair[1]!.server.relay.stats()).toMatchObject({ snapshotCacheHits: 1, snapshotCacheErrors: 0 });
+  });
+
+  it("lfcc serve --snapshot-cache writes the entry with the TTL of --snapshot-cache-ttl", async () => {
+    const served = await spawnServe(["--redis", redis.url, "--snapshot-cache", "--snapshot-cache-ttl", "90s", "--snapshot-cache-refresh", "200ms"]);
+    const raw = new Redis(redis.url);
+    try {
+      const holder = client("served", served, "cache-cli");
+      await whenSynced(holder);
+      holder.doc.getText("t").insert(0, "<cli>");
+      await waitFor("the entry", async () => {
+        const entry = await raw.get(snapshotCacheKey("cache-cli"));
+        return entry !== null && textOfEntry(entry).includes("<cli>");
+      });
+      const pttl = await raw.pttl(snapshotCacheKey("cache-cli"));
+      expect(pttl).toBeGreaterThan(80_000);
+      expect(pttl).toBeLessThanOrEqual(90_000);
+      leave(holder);
+    } finally {
+      raw.disconnect();
+      await stopChild(served.child);
+    }
   });
 });
 
