@@ -256,12 +256,20 @@ export class YWebsocketSession implements RelaySocket {
     this.sendBinary(wire.encodeUpdate(bytes));
   }
 
-  /** The answer to the client's SyncStep1: SyncStep2 (so `synced` fires), then pull its offline edits. */
+  /**
+   * The answer to the client's SyncStep1: SyncStep2 (so `synced` fires), then pull its offline
+   * edits, then a SYNC_STEP1 to everyone, as the JSON provider does after its snapshot: a peer that
+   * reconnected while nobody was there kept its offline edits (it sent them to nobody, so its
+   * server does not count it a source and the snapshot came back empty); asked, it sends what we
+   * lack. Without it the fuzzer found an lfcc client's offline edit never reaching a y-websocket
+   * client that reconnected after it.
+   */
   private onSnapshotResponse(payload: Payload): void {
     const update = typeof payload.update === "string" ? fromBase64(payload.update) : wire.EMPTY_UPDATE;
     this.estimate.learnUpdateBytes(update);
     this.sendBinary(wire.encodeSyncStep2(update));
     if (this.role === "editor") this.askClient(payload.stateVector, { kind: "pull" });
+    this.broadcastStateVector();
   }
 
   /** A peer's state vector: the client answers what the peer lacks; a broadcast one is asked back. */
