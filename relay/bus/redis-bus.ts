@@ -101,6 +101,14 @@ export class RedisMessageBus implements MessageBus {
     return this.link.pub.numsub(channel).catch(() => 0);
   }
 
+  getKey(key: string): Promise<string | null> {
+    return this.connected && this.link ? this.link.pub.get(key) : Promise.reject(new Error("redis link down"));
+  }
+
+  setKey(key: string, value: string, ttlMs: number): Promise<void> {
+    return this.connected && this.link ? this.link.pub.set(key, value, ttlMs) : Promise.reject(new Error("redis link down"));
+  }
+
   activeSubscriptions(): number {
     return this.connected ? this.channels.size : 0;
   }
