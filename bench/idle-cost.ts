@@ -1,14 +1,19 @@
 /**
  * Idle cost of one relay (issue 17): Redis commands per second while nothing is edited, for 100 /
  * 1,000 / 5,000 documents (one raw WebSocket per document, two relays sharing one redis-server so
- * the documents have a peer), and the relay's RSS with 10,000 connections over 5,000 documents.
- * The peer column is this branch's parent `main` run from `git archive` into a temp directory
- * (a roster per document per heartbeat), measured in the same run.
+ * the documents have a peer), and the relay's memory with 10,000 connections over 5,000 documents.
+ * The peer column is `main` (or --peer-ref) from `git archive` into a temp directory, built there
+ * when the relays run from the build, and measured in the same run.
  *
- *   npx tsx bench/idle-cost.ts [--docs 100,1000,5000] [--window-s 10] [--connections 10000] [--conn-docs 5000] [--peer-ref main] [--no-peer]
+ *   npm run build && npx tsx bench/idle-cost.ts [--docs 100,1000,5000] [--window-s 10] [--connections 10000]
+ *     [--conn-docs 5000] [--settle-s 25] [--from dist|source] [--peer-ref main] [--no-peer]
  *
  * Commands/s = delta of INFO stats total_commands_processed over the window, minus the bench's own
- * two INFO calls. RSS is VmRSS of the `lfcc serve` process from /proc, 3 s after the last connect.
+ * two INFO calls. Memory of the `lfcc serve` process: VmRSS from /proc before the connections,
+ * 3 s after the last connect, and --settle-s later (V8 keeps the young generation it grew for the
+ * connect burst until its memory reducer runs, about 20 s later: both are what `ps` would show);
+ * then heap and RSS right after a full GC forced through the inspector (bench/heap-after-gc.ts).
+ * `--from dist` (default) runs the build, as a deployment does; `--from source` runs tsx.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -18,28 +23,28 @@ import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { startRedisServer } from "../chaos/infra/redis-server.ts";
 import { freePort } from "../chaos/infra/free-port.ts";
+import { parseBenchFlags } from "./flags.ts";
+import { inspectFlag, memoryAfterGc } from "./heap-after-gc.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const DOC_COUNTS = flag("docs", "100,1000,5000").split(",").map(Number);
-const WINDOW_S = Number(flag("window-s", "10"));
-const CONNECTIONS = Number(flag("connections", "10000"));
-const CONN_DOCS = Number(flag("conn-docs", "5000"));
-const PEER_REF = flag("peer-ref", "main");
+const noPeer = process.argv.includes("--no-peer");
+const config = parseBenchFlags(
+  { docs: "100,1000,5000", "window-s": 10, connections: 10000, "conn-docs": 5000, "settle-s": 25, from: "dist", "peer-ref": "main" },
+  process.argv.slice(2).filter((arg) => arg !== "--no-peer"),
+);
+const DOC_COUNTS = config.docs.split(",").filter(Boolean).map(Number);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Serve {
   pid: number;
   port: number;
+  inspectorPort: number;
   stop(): Promise<void>;
 }
 
 async function serve(bin: string, redisUrl: string): Promise<Serve> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [bin, "serve", "--port", String(port), "--redis", redisUrl, "--log-level", "warn", "--max-connections", "100000", "--max-connections-per-ip", "100000"], { stdio: ["ignore", "pipe", "pipe"] });
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const env = { ...process.env, LFCC_RUN_FROM: config.from };
+  const child = spawn(process.execPath, [inspectFlag(inspectorPort), bin, "serve", "--port", String(port), "--redis", redisUrl, "--log-level", "warn", "--max-connections", "100000", "--max-connections-per-ip", "100000"], { env, stdio: ["ignore", "pipe", "pipe"] });
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => String(chunk).includes("listening") && resolve();
     child.stdout!.on("data", onData);
@@ -48,6 +53,7 @@ async function serve(bin: string, redisUrl: string): Promise<Serve> {
   return {
     pid: child.pid!,
     port,
+    inspectorPort,
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGKILL");
@@ -76,8 +82,8 @@ async function connect(port: number, count: number, docs: number): Promise<WebSo
 async function commandsPerSecond(redis: Redis): Promise<number> {
   const total = async () => Number(/total_commands_processed:(\d+)/.exec(await redis.info("stats"))![1]);
   const before = await total();
-  await pause(WINDOW_S * 1000);
-  return (await total() - before - 1) / WINDOW_S;
+  await pause(config.windowS * 1000);
+  return (await total() - before - 1) / config.windowS;
 }
 
 function rssMiB(pid: number): number {
@@ -98,21 +104,44 @@ async function measure(label: string, bin: string): Promise<void> {
       for (const socket of sockets) socket.terminate();
       await Promise.all(relays.map((relay) => relay.stop()));
     }
-    if (CONNECTIONS > 0) {
-      const relay = await serve(bin, redisServer.url);
-      await pause(1000);
-      const baseline = rssMiB(relay.pid);
-      const sockets = await connect(relay.port, CONNECTIONS, CONN_DOCS);
-      await pause(3000);
-      const loaded = rssMiB(relay.pid);
-      const perConnKiB = Math.round(((loaded - baseline) * 1024 * 10) / CONNECTIONS) / 10;
-      console.log(JSON.stringify({ system: label, connections: CONNECTIONS, docs: CONN_DOCS, rssBaselineMiB: baseline, rssMiB: loaded, perConnectionKiB: perConnKiB }));
-      for (const socket of sockets) socket.terminate();
-      await relay.stop();
-    }
+    if (config.connections > 0) await measureMemory(label, bin, redisServer.url);
   } finally {
     redis.disconnect();
     await redisServer.stop();
+  }
+}
+
+const perConnectionKiB = (fromMiB: number, toMiB: number) => Math.round(((toMiB - fromMiB) * 1024 * 10) / config.connections) / 10;
+const mib = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+
+async function measureMemory(label: string, bin: string, redisUrl: string): Promise<void> {
+  const relay = await serve(bin, redisUrl);
+  try {
+    await pause(1000);
+    const baseline = rssMiB(relay.pid);
+    const baselineGc = await memoryAfterGc(relay.inspectorPort);
+    const sockets = await connect(relay.port, config.connections, config.connDocs);
+    await pause(3000);
+    const after3s = rssMiB(relay.pid);
+    await pause(config.settleS * 1000);
+    const settled = rssMiB(relay.pid);
+    const gc = await memoryAfterGc(relay.inspectorPort);
+    console.log(JSON.stringify({
+      system: label,
+      connections: config.connections,
+      docs: config.connDocs,
+      rssBaselineMiB: baseline,
+      rssAfter3sMiB: after3s,
+      [`rssAfter${config.settleS + 3}sMiB`]: settled,
+      perConnectionKiBAt3s: perConnectionKiB(baseline, after3s),
+      perConnectionKiBSettled: perConnectionKiB(baseline, settled),
+      heapAfterGcMiB: [mib(baselineGc.heapUsedBytes), mib(gc.heapUsedBytes)],
+      heapKiBPerConnection: perConnectionKiB(mib(baselineGc.heapUsedBytes), mib(gc.heapUsedBytes)),
+      rssAfterGcMiB: [mib(baselineGc.rssBytes), mib(gc.rssBytes)],
+    }));
+    for (const socket of sockets) socket.terminate();
+  } finally {
+    await relay.stop();
   }
 }
 
@@ -121,14 +150,15 @@ function checkoutPeer(ref: string): { bin: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), "lfcc-peer-"));
   execFileSync("sh", ["-c", `git archive ${ref} | tar -x -C ${dir}`]);
   symlinkSync(join(process.cwd(), "node_modules"), join(dir, "node_modules"));
+  if (config.from === "dist") execFileSync(process.execPath, [join(dir, "tools/build.mjs")], { cwd: dir, stdio: "inherit" });
   return { bin: join(dir, "bin/lfcc.js"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 await measure("lfcc (this branch)", join(process.cwd(), "bin/lfcc.js"));
-if (!args.includes("--no-peer")) {
-  const peer = checkoutPeer(PEER_REF);
+if (!noPeer) {
+  const peer = checkoutPeer(config.peerRef);
   try {
-    await measure(`lfcc ${PEER_REF} (roster per doc per heartbeat)`, peer.bin);
+    await measure(`lfcc ${config.peerRef}`, peer.bin);
   } finally {
     peer.cleanup();
   }

@@ -14,33 +14,23 @@
  *
  * Not a test: the machine is a noisy 2-core box; read the ratios, not the absolute numbers.
  */
-import { parseArgs } from "node:util";
 import { startRedisServer } from "../chaos/infra/redis-server.ts";
 import { freePort } from "../chaos/infra/free-port.ts";
-import { spawnServe, startClient, stopChild, waitFor } from "../test/integration/helpers.ts";
+import { spawnServe, stopChild, waitFor } from "../test/integration/helpers.ts";
 import { inspectFlag, memoryAfterGc, type MemoryAfterGc } from "./heap-after-gc.ts";
-import { startHocuspocus, type BenchClient, type ServerProcess, type SystemUnderTest } from "./peers/systems.ts";
+import { lfccClient, startHocuspocus, type BenchClient, type ServerProcess, type SystemUnderTest } from "./peers/systems.ts";
 import { summarize, timeEditsUntilApplied, type LatencySummary } from "./cross-server-latency.ts";
+import { parseBenchFlags } from "./flags.ts";
 
-const { values: flags } = parseArgs({
-  options: {
-    edits: { type: "string", default: "200" },
-    "pace-ms": { type: "string", default: "15" },
-    readers: { type: "string", default: "20" },
-    "fanout-edits": { type: "string", default: "100" },
-    connections: { type: "string", default: "200" },
-    rounds: { type: "string", default: "2" },
-  },
-});
-const config = {
-  edits: Number(flags.edits),
+const config = parseBenchFlags({
+  edits: 200,
   /** 15 ms = ~67 edits/s: under lfcc's default 100 msg/s per connection (plus presence frames). */
-  paceMs: Number(flags["pace-ms"]),
-  readers: Number(flags.readers),
-  fanoutEdits: Number(flags["fanout-edits"]),
-  connections: Number(flags.connections),
-  rounds: Number(flags.rounds),
-};
+  "pace-ms": 15,
+  readers: 20,
+  "fanout-edits": 100,
+  connections: 200,
+  rounds: 2,
+});
 
 const WARMUP_EDITS = 10;
 
@@ -57,10 +47,7 @@ async function startLfcc(redisUrl: string, round: number): Promise<SystemUnderTe
   );
   return {
     servers,
-    connect(serverIndex, docId) {
-      const client = startClient(`lfcc-${serverIndex}`, servers[serverIndex]!.url, docId);
-      return { doc: client.doc, synced: () => client.provider.synced, destroy: () => client.provider.destroy() };
-    },
+    connect: (serverIndex, docId) => lfccClient(`lfcc-${serverIndex}`, servers[serverIndex]!.url, docId),
   };
 }
 

@@ -18,34 +18,24 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { startRedisServer } from "../chaos/infra/redis-server.ts";
 import { freePort } from "../chaos/infra/free-port.ts";
-import { spawnServe, startClient, stopChild, waitFor } from "../test/integration/helpers.ts";
+import { spawnServe, stopChild, waitFor } from "../test/integration/helpers.ts";
 import { startYws } from "../test/y-websocket/clients.ts";
 import { summarize, timeEditsUntilApplied, type LatencySummary } from "./cross-server-latency.ts";
 import { inspectFlag, memoryAfterGc } from "./heap-after-gc.ts";
-import { startHocuspocus, type BenchClient, type ServerProcess, type SystemUnderTest } from "./peers/systems.ts";
+import { lfccClient, startHocuspocus, type BenchClient, type ServerProcess, type SystemUnderTest } from "./peers/systems.ts";
+import { parseBenchFlags } from "./flags.ts";
 
-const { values: flags } = parseArgs({
-  options: {
-    edits: { type: "string", default: "100" },
-    "pace-ms": { type: "string", default: "15" },
-    readers: { type: "string", default: "10" },
-    "fanout-edits": { type: "string", default: "50" },
-    connections: { type: "string", default: "100" },
-    rounds: { type: "string", default: "1" },
-    systems: { type: "string", default: "lfcc-yws,ref-2.1,hocuspocus,lfcc-json" },
-  },
+const config = parseBenchFlags({
+  edits: 100,
+  "pace-ms": 15,
+  readers: 10,
+  "fanout-edits": 50,
+  connections: 100,
+  rounds: 1,
+  systems: "lfcc-yws,ref-2.1,hocuspocus,lfcc-json",
 });
-const config = {
-  edits: Number(flags.edits),
-  paceMs: Number(flags["pace-ms"]),
-  readers: Number(flags.readers),
-  fanoutEdits: Number(flags["fanout-edits"]),
-  connections: Number(flags.connections),
-  rounds: Number(flags.rounds),
-};
 const WARMUP_EDITS = 10;
 
 type SystemName = "lfcc-yws" | "lfcc-json" | "ref-2.1" | "hocuspocus";
@@ -70,10 +60,7 @@ async function startLfccJson(redisUrl: string, round: number): Promise<SystemUnd
   const servers = await startLfccServes(redisUrl, `json-${round}`);
   return {
     servers,
-    connect(i, docId) {
-      const client = startClient(`json-${i}`, servers[i]!.url, docId);
-      return { doc: client.doc, synced: () => client.provider.synced, destroy: () => client.provider.destroy() };
-    },
+    connect: (i, docId) => lfccClient(`json-${i}`, servers[i]!.url, docId),
   };
 }
 
@@ -203,7 +190,7 @@ function printTable(results: Record<SystemName, SystemResult>): void {
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
-  const names = String(flags.systems).split(",") as SystemName[];
+  const names = config.systems.split(",") as SystemName[];
   const rounds = Object.fromEntries(names.map((n) => [n, [] as RoundResult[]])) as Record<SystemName, RoundResult[]>;
   try {
     for (let round = 0; round < config.rounds; round++) {

@@ -149,8 +149,11 @@ export interface SnapshotObservation {
   sourcesAtRequest: string[];
   /** The first answer carrying this requestId, or null. */
   answeredMs: number | null;
-  /** "null": update null; "source": bytes some client sent as a snapshot; "unknown": other bytes. */
-  answer: "null" | "source" | "unknown" | null;
+  /**
+   * "null": update null; "source": bytes some client sent as a snapshot; "cache": the opt-in
+   * snapshot cache's entry (`source: "cache"`, a fallback like null); "unknown": other bytes.
+   */
+  answer: "null" | "source" | "cache" | "unknown" | null;
   sourcesAtAnswer: string[];
   /** The requester's connection closed before the end of the run, and when. */
   closedMs: number | null;

@@ -37,6 +37,25 @@ export interface RelayConfig {
   /** How long a requester waits for a snapshot before `update: null`. Default 5000 ms. */
   snapshotTimeoutMs: number;
 
+  /**
+   * The opt-in snapshot cache (docs/SNAPSHOT-CACHE.md): a document's full state kept in Redis at
+   * `lfcc:snapshot:{docId}`, refreshed from its holders' snapshots and served (`source: "cache"`)
+   * only when no client answers a SNAPSHOT_REQUEST, so a document whose holders are all offline
+   * still opens with content. Needs a Redis bus: on the in-memory bus it stays off. Default false.
+   */
+  enableSnapshotCache: boolean;
+  /** Largest entry written or accepted (UTF-8 bytes of the stored value); a larger one is skipped. Default 512 KiB. */
+  snapshotCacheMaxBytes: number;
+  /** Entry time to live (`SET ... PX`); renewed every half of it while a holder is online. Default 24 h. */
+  snapshotCacheTtlMs: number;
+  /**
+   * After an edit of a document, one local holder is asked for its state within this long, and no
+   * document's entry is written more often than this by one server. Default 2000 ms.
+   */
+  snapshotCacheRefreshMs: number;
+  /** A cache GET or SET not answered within this counts as failed (nothing waits longer). Default 500 ms. */
+  snapshotCacheRedisTimeoutMs: number;
+
   /** Outage queue bound by count (messages waiting for Redis). Default 10 000. */
   queueMaxMessages: number;
   /** Outage queue bound by size (UTF-8 bytes of the queued publishes). Default 16 MiB. */
@@ -117,6 +136,11 @@ export const DEFAULT_RELAY_CONFIG: Omit<RelayConfig, "serverId"> = {
   rateLimitCloseAfterViolations: 1000,
   maxFrameBytes: 1024 * 1024,
   snapshotTimeoutMs: 5000,
+  enableSnapshotCache: false,
+  snapshotCacheMaxBytes: 512 * 1024,
+  snapshotCacheTtlMs: 24 * 60 * 60 * 1000,
+  snapshotCacheRefreshMs: 2000,
+  snapshotCacheRedisTimeoutMs: 500,
   queueMaxMessages: 10_000,
   queueMaxBytes: 16 * 1024 * 1024,
   redisReconnectBaseMs: 100,

@@ -14,6 +14,12 @@ export type RelayEvent =
   | { type: "snapshot-request"; docId: string }
   /** A requester got `update: null` (no source anywhere, or the timeout). */
   | { type: "snapshot-fallback"; docId: string }
+  /**
+   * The opt-in snapshot cache (docs/SNAPSHOT-CACHE.md): a read before a fallback (`hit`: the
+   * requester got the entry, `miss`, `rejected`, `error`) or a write (`written`, `too-large`,
+   * `bad-state`, `rejected`: the entry found was refused and replaced, `error`).
+   */
+  | { type: "snapshot-cache"; docId: string; op: "read" | "write"; result: string; bytes?: number }
   | { type: "rate-limited"; senderId: string }
   /** A routed message with a missing or wrong signature (cluster secret set). */
   | { type: "forged-dropped" }
@@ -52,6 +58,14 @@ export interface RelayStats {
   snapshotRequests: number;
   /** Requests answered `update: null` (no source or timeout). */
   snapshotFallbacks: number;
+  /** Snapshot cache (opt-in): requests answered from the cache, reads that found nothing usable. */
+  snapshotCacheHits: number;
+  snapshotCacheMisses: number;
+  /** Entries written, and fresh states not written (even alone over snapshotCacheMaxBytes, or undecodable). */
+  snapshotCacheWrites: number;
+  snapshotCacheSkipped: number;
+  /** Cache GETs / SETs that failed or timed out (Redis down or slow): counted, never waited on. */
+  snapshotCacheErrors: number;
   /** relay.active_documents. */
   activeDocuments: number;
   activeConnections: number;

@@ -60,6 +60,13 @@ export interface RedisConnection {
   unsubscribe(channel: string): Promise<void>;
   /** `PUBSUB NUMSUB channel`: how many connections (cluster-wide servers) subscribe to it. */
   numsub(channel: string): Promise<number>;
+  /**
+   * `GET key`: the value, or null when the key is absent or expired. Only on a connection that is
+   * not subscribed (the bus uses its publishing one). Rejects when not connected.
+   */
+  get(key: string): Promise<string | null>;
+  /** `SET key value PX ttlMs`: stores the value for ttlMs milliseconds. Rejects when not connected. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
   onMessage(handler: (channel: string, message: string) => void): void;
   /** Called once when an open connection is lost or closed (not when `connect()` rejects). */
   onClose(handler: (reason: string) => void): void;
@@ -80,7 +87,8 @@ export interface ClusterShard {
 /**
  * The way to a Redis Cluster: read its shard map, then open one dumb RedisConnection per master.
  * On a shard connection, publish/subscribe/numsub ARE the sharded commands (SPUBLISH, SSUBSCRIBE,
- * PUBSUB SHARDNUMSUB), so the per-shard message bus above it is the single-Redis bus unchanged.
+ * PUBSUB SHARDNUMSUB), so the per-shard message bus above it is the single-Redis bus unchanged;
+ * get/set are plain GET/SET, for keys whose slot that master owns.
  * Real: relay/adapters/ioredis-cluster.ts. Sim: virtual shards r1..rN.
  */
 export interface ClusterConnector {

@@ -35,6 +35,7 @@ import { Publisher } from "./core/publisher.ts";
 import { newCounters, type RelayContext } from "./core/relay-context.ts";
 import { RemotePresence } from "./core/remote-presence.ts";
 import { SnapshotBroker } from "./core/snapshot-broker.ts";
+import { SnapshotCacheFlow } from "./core/cache-flow.ts";
 import { createSnapshotHost } from "./core/snapshot-host.ts";
 import { ConnectionRateLimiter, stateRequestBucket } from "./core/token-bucket.ts";
 import type { RelayEvent, RelayStats } from "./events.ts";
@@ -96,6 +97,8 @@ export class StatelessCollabRelay {
   private readonly publisher: Publisher;
   private readonly membership: DocMembership;
   private readonly snapshots: SnapshotBroker<ClientConnection>;
+  /** The opt-in snapshot cache (docs/SNAPSHOT-CACHE.md); null when off. */
+  private readonly snapshotCache: SnapshotCacheFlow | null;
   private readonly clientInbox: ClientInbox;
   private readonly busInbox: BusInbox;
   private readonly liveness: ServerLiveness;
@@ -118,14 +121,15 @@ export class StatelessCollabRelay {
     this.ctx = this.createContext(parts?.createDedup?.(this.config) ?? new DedupWindow(this.config.dedupWindowMs, this.config.dedupMaxEntries));
     this.outbound = new Outbound(this.ctx, (conn, reason) => this.membership.detach(conn, reason));
     this.publisher = new Publisher(this.ctx);
-    this.snapshots = new SnapshotBroker<ClientConnection>(createSnapshotHost(this.ctx, this.outbound, this.publisher));
+    this.snapshotCache = SnapshotCacheFlow.create(this.ctx, (docId, forSenderId, onUpdate) => this.snapshots.requestForCache(docId, forSenderId, onUpdate));
+    this.snapshots = new SnapshotBroker<ClientConnection>(createSnapshotHost(this.ctx, this.outbound, this.publisher, this.snapshotCache));
     this.membership = new DocMembership(this.ctx, this.outbound, this.publisher, (conn) => {
       this.snapshots.clientGone(conn);
+      this.snapshotCache?.clientGone(conn.docId);
       this.outbound.forget(conn);
     });
-    this.clientInbox = new ClientInbox(this.ctx, this.outbound, this.publisher, this.snapshots, (conn, reason) =>
-      this.membership.detach(conn, reason),
-    );
+    const detach = (conn: ClientConnection, reason: string) => this.membership.detach(conn, reason);
+    this.clientInbox = new ClientInbox(this.ctx, this.outbound, this.publisher, this.snapshots, detach, this.snapshotCache);
     this.liveness = new ServerLiveness(this.ctx, this.publisher);
     this.busInbox = new BusInbox(this.ctx, this.outbound, this.publisher, this.snapshots, this.liveness);
   }
@@ -182,6 +186,7 @@ export class StatelessCollabRelay {
     this.liveness.stop();
     this.publisher.flushAll();
     this.snapshots.cancelAll();
+    this.snapshotCache?.stop();
     for (const conn of this.connections.values()) {
       conn.gone = true;
       if (conn.attached) this.publisher.publishLeave(conn, "server-shutdown");
@@ -298,7 +303,7 @@ export class StatelessCollabRelay {
     const { config } = this;
     const limiter = config.enableRateLimiting ? new ConnectionRateLimiter(config, this.clock.now()) : null;
     const stateRequests = config.enableRateLimiting ? stateRequestBucket(config, role, this.clock.now()) : null;
-    return { ws, docId, senderId, role, hasState: false, attached: false, gone: false, limiter, stateRequests, answersOwed: new Map() };
+    return { ws, docId, senderId, role, hasState: false, attached: false, gone: false, limiter, stateRequests, answersOwed: null };
   }
 
   /** The state every part shares; seams call back into this object so overrides are honoured. */
@@ -324,7 +329,10 @@ export class StatelessCollabRelay {
         resyncAfterReconnect: (docIds) => this.resyncAfterReconnect(docIds),
         expireStalePresence: () => this.expireStalePresence(),
       },
-      emit: (event) => this.emit(event),
+      emit: (event) => {
+        this.snapshotCache?.observe(event);
+        this.emit(event);
+      },
       reject: (reason, source) => {
         const bySource = counters.rejected[source];
         bySource[reason] = (bySource[reason] ?? 0) + 1;

@@ -9,7 +9,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/pro
 import WebSocket from "ws";
 import * as Y from "yjs";
 import { freePort } from "../../chaos/infra/free-port.ts";
-import { waitFor } from "../../test/integration/helpers.ts";
+import { startClient, waitFor } from "../../test/integration/helpers.ts";
 import { inspectFlag } from "../heap-after-gc.ts";
 
 export interface BenchClient {
@@ -49,23 +49,28 @@ export async function spawnHocuspocus(redisUrl: string, identifier: string): Pro
 
 export async function startHocuspocus(redisUrl: string, round: number): Promise<SystemUnderTest> {
   const servers = await Promise.all(["a", "b"].map((id) => spawnHocuspocus(redisUrl, `hp-${round}-${id}`)));
+  return { servers, connect: (serverIndex, docId) => hocuspocusClient(servers[serverIndex]!.url, docId) };
+}
+
+/** A HocuspocusProvider on `docId` at `url`, in this process. */
+export function hocuspocusClient(url: string, docId: string): BenchClient {
+  const doc = new Y.Doc();
+  // One socket per provider (what `url` would do), built here because Node needs the `ws` polyfill.
+  const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: docId, document: doc });
+  provider.attach();
   return {
-    servers,
-    connect(serverIndex, docId) {
-      const doc = new Y.Doc();
-      // One socket per provider (what `url` would do), built here because Node needs the `ws` polyfill.
-      const socket = new HocuspocusProviderWebsocket({ url: servers[serverIndex]!.url, WebSocketPolyfill: WebSocket });
-      const provider = new HocuspocusProvider({ websocketProvider: socket, name: docId, document: doc });
-      provider.attach();
-      return {
-        doc,
-        synced: () => provider.isSynced,
-        destroy: () => {
-          provider.destroy();
-          socket.destroy();
-        },
-      };
+    doc,
+    synced: () => provider.isSynced,
+    destroy: () => {
+      provider.destroy();
+      socket.destroy();
     },
   };
 }
 
+/** An LfccProvider on `docId` at `url` (test/integration/helpers.ts startClient), in this process. */
+export function lfccClient(name: string, url: string, docId: string): BenchClient {
+  const client = startClient(name, url, docId);
+  return { doc: client.doc, synced: () => client.provider.synced, destroy: () => client.provider.destroy() };
+}

@@ -22,6 +22,13 @@ describe("lfcc serve options", () => {
     expect(() => serveOptions({ ...base, redisCluster: "h:99999" }, {})).toThrow(UsageError);
     expect(() => serveOptions({ ...base, redisCluster: "h:1" }, { REDIS_CLUSTER_NAT_MAP: "{" })).toThrow(UsageError);
   });
+  it("turns the opt-in snapshot cache on with --snapshot-cache, its limits in units; off unless asked", () => {
+    const on = serveOptions({ ...base, redis: "redis://r:6379", snapshotCache: true, snapshotCacheTtl: "2h", snapshotCacheMaxBytes: "64KiB", snapshotCacheRefresh: "500ms" }, {});
+    expect(on).toMatchObject({ enableSnapshotCache: true, snapshotCacheTtlMs: 7_200_000, snapshotCacheMaxBytes: 65_536, snapshotCacheRefreshMs: 500 });
+    expect(serveOptions(base, {}).enableSnapshotCache).toBeUndefined(); // the relay default: false
+    expect(() => serveOptions({ ...base, snapshotCacheTtl: "0s" }, {})).toThrow(/--snapshot-cache-ttl/);
+    expect(() => serveOptions({ ...base, snapshotCacheMaxBytes: "lots" }, {})).toThrow(/--snapshot-cache-max-bytes/);
+  });
   it("refuses bad values with a usage error", () => {
     expect(() => serveOptions({ ...base, port: "70000" }, {})).toThrow(UsageError);
     expect(() => serveOptions({ ...base, snapshotTimeout: "soon" }, {})).toThrow(/--snapshot-timeout/);

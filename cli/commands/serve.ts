@@ -29,6 +29,10 @@ interface ServeFlags {
   presenceTimeout?: string;
   batching: boolean;
   batchWindow?: string;
+  snapshotCache?: boolean;
+  snapshotCacheTtl?: string;
+  snapshotCacheMaxBytes?: string;
+  snapshotCacheRefresh?: string;
   relayConfig?: string;
   maxConnections?: string;
   maxConnectionsPerIp?: string;
@@ -56,6 +60,10 @@ export function registerServe(program: Command): void {
     .option("--presence-timeout <duration>", "a silent server's clients are reported LEAVE after this, e.g. 6s")
     .option("--no-batching", "publish every message to Redis at once instead of batching per document")
     .option("--batch-window <duration>", "batching window: an idle channel publishes at once, what follows within the window goes as one batch, e.g. 5ms")
+    .option("--snapshot-cache", "opt-in: keep each document's state in Redis (lfcc:snapshot:{docId}) and open it from there when no client can answer (needs --redis or --redis-cluster; docs/SNAPSHOT-CACHE.md)")
+    .option("--snapshot-cache-ttl <duration>", "snapshot cache entry time to live, e.g. 24h (default 24h)")
+    .option("--snapshot-cache-max-bytes <size>", "largest snapshot cache entry; larger states are not cached, e.g. 512KiB (default)")
+    .option("--snapshot-cache-refresh <duration>", "after an edit, ask one local holder for the state within this; also the least time between two writes of one entry, e.g. 2s (default)")
     .option("--max-connections <n>", "open WebSockets on this server; an upgrade over it gets HTTP 503 (default 10000)")
     .option("--max-connections-per-ip <n>", "open WebSockets from one remote address; over it, HTTP 503 (default 1000)")
     .option("--header-timeout <duration>", "an HTTP request or upgrade must send its headers within this, else 408 and closed (default 10s)")
@@ -86,6 +94,10 @@ export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): RelaySe
     presenceTimeoutMs: optionalUnit("--presence-timeout", flags.presenceTimeout, parseDurationMs),
     enableBatching: flags.batching === false ? false : undefined,
     batchWindowMs: optionalUnit("--batch-window", flags.batchWindow, parseDurationMs),
+    enableSnapshotCache: flags.snapshotCache === true ? true : undefined,
+    snapshotCacheTtlMs: positive("--snapshot-cache-ttl", optionalUnit("--snapshot-cache-ttl", flags.snapshotCacheTtl, parseDurationMs)),
+    snapshotCacheMaxBytes: positive("--snapshot-cache-max-bytes", optionalUnit("--snapshot-cache-max-bytes", flags.snapshotCacheMaxBytes, parseSizeBytes)),
+    snapshotCacheRefreshMs: positive("--snapshot-cache-refresh", optionalUnit("--snapshot-cache-refresh", flags.snapshotCacheRefresh, parseDurationMs)),
     maxConnections: optionalInteger("--max-connections", flags.maxConnections, 1),
     maxConnectionsPerIp: optionalInteger("--max-connections-per-ip", flags.maxConnectionsPerIp, 1),
     headersTimeoutMs: positive("--header-timeout", optionalUnit("--header-timeout", flags.headerTimeout, parseDurationMs)),

@@ -28,7 +28,9 @@ export class HonestObserver {
     });
   }
 
+  /** Called by the provider's socket factory: a connection attempt starts now. */
   wrap(socket: ClientSocket): ClientSocket {
+    this.ledger.honestConnecting(this.client);
     return new ObservedSocket(socket, this);
   }
 

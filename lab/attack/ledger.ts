@@ -57,6 +57,8 @@ export class AttackLedger {
   /** Per honest client: keys of captured messages it received (a second copy is a replay). */
   private readonly receivedCaptured = new Map<string, Set<string>>();
   private readonly honestSessionStart = new Map<string, number>();
+  /** When each honest client's latest connection attempt began (its session starts at that WELCOME). */
+  private readonly honestConnectAt = new Map<string, number>();
   private replayed = 0;
   private forged = 0;
 
@@ -95,9 +97,17 @@ export class AttackLedger {
 
   // ---- honest clients
 
+  /** A connection attempt of `client` begins (its socket is created). */
+  honestConnecting(client: string): void {
+    this.honestConnectAt.set(client, this.options.nowMs());
+  }
+
   /** An honest client received `frame` (`bytes` on the wire); returns the cause of what it sends in answer. */
   honestReceived(client: string, frame: SeenFrame, bytes: number): Cause | null {
-    if (frame.type === "WELCOME") this.honestSessionStart.set(client, this.options.nowMs());
+    // A session counts from its connection attempt, not from the WELCOME: a slow reader processes
+    // the WELCOME late, together with frames the relay sent it live long before (the fuzzer found a
+    // PRESENCE relayed at 8 ms, read at 2 s, taken for a replay).
+    if (frame.type === "WELCOME") this.honestSessionStart.set(client, this.honestConnectAt.get(client) ?? this.options.nowMs());
     const update = typeof frame.payload.update === "string" ? frame.payload.update : undefined;
     if (update !== undefined) this.checkTaint(client, update);
     if (frame.messageId !== undefined && (this.captured.size > 0 || this.forgedIds.size > 0)) this.checkRedisInjection(client, frame);

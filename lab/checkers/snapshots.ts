@@ -6,7 +6,9 @@
  *   source's state, not something else);
  * - a null answer only when no source existed: it is a violation when another connection of the
  *   doc held state both when the request was sent and when it was answered, no fault acted in
- *   between and nobody on the doc was rate limited (a refused answer legitimately times out);
+ *   between and nobody on the doc was rate limited (a refused answer legitimately times out); an
+ *   answer from the opt-in snapshot cache (`source: "cache"`, merged state no single client sent)
+ *   is a fallback too and is judged by the same rule;
  * - time to first sync is bounded: an answer arrives within snapshotTimeout + SNAPSHOT_SLACK_MS
  *   when the requester stays connected that long and no fault acts meanwhile.
  * A fault that cuts relays off Redis acts until they could have noticed its heal: for
@@ -71,10 +73,11 @@ function judge(request: SnapshotObservation, ctx: JudgeContext): string | null {
     }
     return null;
   }
-  if (request.answer !== "null" || ctx.rateLimited || !ctx.quietDuring(request.sentMs, request.answeredMs)) return null;
+  const fallback = request.answer === "null" || request.answer === "cache";
+  if (!fallback || ctx.rateLimited || !ctx.quietDuring(request.sentMs, request.answeredMs)) return null;
   const sources = Math.min(ctx.liveSources(request.sourcesAtRequest, request.sentMs), ctx.liveSources(request.sourcesAtAnswer, request.answeredMs));
   if (sources > 0) {
-    return `answered null although ${sources} connection(s) with state were on the doc`;
+    return `answered ${request.answer === "cache" ? "from the snapshot cache" : "null"} although ${sources} connection(s) with state were on the doc`;
   }
   return null;
 }

@@ -4,7 +4,7 @@
  * `heartbeatIntervalMs: 1s`); `...Ms` fields also by their name without the unit
  * (`heartbeatInterval: 1s`); `...Bytes` fields take sizes (`1MiB`). Shorthands from SCENARIOS.md:
  * `queue: { maxMessages, maxBytes }`, `batching` (enableBatching), `rateLimiting`
- * (enableRateLimiting). Two spellings of one field are an error.
+ * (enableRateLimiting), `snapshotCache` (enableSnapshotCache). Two spellings of one field are an error.
  */
 import { z } from "zod";
 import { DEFAULT_RELAY_CONFIG, resolveRelayConfig, type RelayConfig } from "../../relay/config.ts";
@@ -25,6 +25,7 @@ const SPELLINGS: Record<string, RelayField> = Object.fromEntries([
   ...FIELDS.filter(isDurationField).map((field) => [field.slice(0, -2), field]),
   ["batching", "enableBatching"],
   ["rateLimiting", "enableRateLimiting"],
+  ["snapshotCache", "enableSnapshotCache"],
 ]);
 
 function fieldSchema(field: RelayField) {

@@ -107,6 +107,14 @@ export class IoredisConnection implements RedisConnection {
     return Number(reply[1] ?? 0);
   }
 
+  async get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.set(key, value, "PX", Math.max(1, Math.round(ttlMs)));
+  }
+
   onMessage(handler: (channel: string, message: string) => void): void {
     this.messageHandlers.push(handler);
   }

@@ -76,6 +76,14 @@ export interface MessageBus {
   /** Cluster buses only: the link (shard) that carries `channel`; absent means one link for all. */
   linkOf?(channel: string): string;
   onEvent(handler: (event: BusEvent) => void): void;
+  /**
+   * Redis buses only (the in-memory bus has no keys): `GET` / `SET key value PX ttlMs` over the
+   * link that owns the key, on a cluster the master owning the slot of its `{hash tag}`. Used by
+   * the opt-in snapshot cache (relay/core/snapshot-cache.ts). Never queued: rejects while that
+   * link is down, so a caller can count the failure and go on.
+   */
+  getKey?(key: string): Promise<string | null>;
+  setKey?(key: string, value: string, ttlMs: number): Promise<void>;
   /** Cluster buses only: shard counts for /health. */
   topology?(): BusTopology;
 }

@@ -76,7 +76,7 @@ export class RedisMessageBus implements MessageBus {
 
   publish(channel: string, message: string, options: PublishOptions = {}): void {
     if (this.connected && this.link) {
-      this.send(this.link, channel, message, options.queueWhenDown ?? false, options.restamp);
+      this.send(this.link, channel, message, options.queueWhenDown ?? false);
     } else if (options.queueWhenDown && !this.stopped) {
       this.enqueue(channel, message, options.restamp);
     }
@@ -99,6 +99,14 @@ export class RedisMessageBus implements MessageBus {
   async numsub(channel: string): Promise<number> {
     if (!this.connected || !this.link) return 0;
     return this.link.pub.numsub(channel).catch(() => 0);
+  }
+
+  getKey(key: string): Promise<string | null> {
+    return this.connected && this.link ? this.link.pub.get(key) : Promise.reject(new Error("redis link down"));
+  }
+
+  setKey(key: string, value: string, ttlMs: number): Promise<void> {
+    return this.connected && this.link ? this.link.pub.set(key, value, ttlMs) : Promise.reject(new Error("redis link down"));
   }
 
   activeSubscriptions(): number {
@@ -191,11 +199,13 @@ export class RedisMessageBus implements MessageBus {
     this.options.clock.clearTimeout(timer as never);
   }
 
-  private send(link: Link, channel: string, message: string, requeueOnFailure: boolean, restamp?: () => string): void {
+  private send(link: Link, channel: string, message: string, requeueOnFailure: boolean): void {
     this.lastPublish = link.pub.publish(channel, message).catch(() => {
       // The link died under this publish; keep doc traffic for the next flush (order may shift,
-      // which CRDT updates tolerate).
-      if (requeueOnFailure && !this.stopped) this.enqueue(channel, message, restamp);
+      // which CRDT updates tolerate). It may have reached Redis all the same, so it goes out again
+      // as it was, never re-stamped: stamped anew, a copy that outlived the receivers' dedup
+      // window would be delivered twice (the fuzzer found it); as it was, freshness drops it.
+      if (requeueOnFailure && !this.stopped) this.enqueue(channel, message);
     });
   }
 
@@ -207,7 +217,7 @@ export class RedisMessageBus implements MessageBus {
 
   private flushQueue(link: Link): void {
     for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-      this.send(link, item.channel, item.restamp?.() ?? item.message, true, item.restamp);
+      this.send(link, item.channel, item.restamp?.() ?? item.message, true);
       this.emitQueue();
     }
   }

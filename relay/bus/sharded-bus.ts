@@ -13,6 +13,8 @@
  *   shard it reaches, so one lost master does not cut snapshot answers for the other shards' docs,
  * - publishes the servers' liveness beat (`lfcc:beat`) on EVERY shard and says which shard each
  *   copy came by (`link`), so a server is judged alive per shard, for the documents of that shard,
+ * - sends key commands (the snapshot cache's `lfcc:snapshot:{docId}`) to the master owning the key's
+ *   slot: the `{docId}` tag puts a document's key on the shard of its channels,
  * - sums queue depths, and tags every shard's `bus-status` with the channels it concerns.
  * Follows no resharding or failover after discovery (the cluster the relays start with is the one
  * they use; see docs).
@@ -132,6 +134,14 @@ export class ShardedMessageBus implements MessageBus {
 
   async numsub(channel: string): Promise<number> {
     return (await this.shardOf(channel)?.bus.numsub(toClusterChannel(channel))) ?? 0;
+  }
+
+  getKey(key: string): Promise<string | null> {
+    return this.shardOf(key)?.bus.getKey(key) ?? Promise.reject(new Error("no shard owns the key (cluster not discovered yet)"));
+  }
+
+  setKey(key: string, value: string, ttlMs: number): Promise<void> {
+    return this.shardOf(key)?.bus.setKey(key, value, ttlMs) ?? Promise.reject(new Error("no shard owns the key (cluster not discovered yet)"));
   }
 
   activeSubscriptions(): number {

@@ -20,6 +20,8 @@ export interface ClientConnection {
   /**
    * Answers this client owes, by asker: a SYNC_STEP1 delivered to it may be answered (a diff and a
    * SYNC_STEP1 back, both addressed `to` the asker) without spending its own budget.
+   * Null while it owes nothing (most of a connection's life): an empty Map per connection was
+   * ~0.2 KiB each at 10,000 idle connections.
    */
-  readonly answersOwed: Map<string, number>;
+  answersOwed: Map<string, number> | null;
 }

@@ -22,6 +22,8 @@ export class ClientInbox {
     private readonly publisher: Publisher,
     private readonly snapshots: SnapshotBroker<ClientConnection>,
     private readonly detach: (conn: ClientConnection, reason: string) => void,
+    /** The opt-in snapshot cache, told of every edit (relay/core/cache-flow.ts); null when off. */
+    private readonly snapshotCache: { noteEdit(docId: string): void } | null = null,
   ) {}
 
   processFrame(conn: ClientConnection, data: RawFrame): void {
@@ -42,6 +44,7 @@ export class ClientInbox {
     switch (message.type) {
       case MessageType.CRDT_UPDATE:
         conn.hasState = true;
+        this.snapshotCache?.noteEdit(conn.docId);
         return this.routeFromClient(conn, message, channels.doc(conn.docId));
       case MessageType.PRESENCE:
         return this.routeFromClient(conn, message, channels.presence(conn.docId));

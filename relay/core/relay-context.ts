@@ -17,7 +17,8 @@ export type RelayCounters = Omit<RelayStats, "serverId" | "redisConnected" | "ac
 
 export function newCounters(): RelayCounters {
   return {
-    remoteMessages: 0, snapshotRequests: 0, snapshotFallbacks: 0, queuedMessages: 0, queuedBytes: 0,
+    remoteMessages: 0, snapshotRequests: 0, snapshotFallbacks: 0, snapshotCacheHits: 0, snapshotCacheMisses: 0,
+    snapshotCacheWrites: 0, snapshotCacheSkipped: 0, snapshotCacheErrors: 0, queuedMessages: 0, queuedBytes: 0,
     queuedMaxMessages: 0, droppedMessages: 0, rateLimited: 0, forgedDropped: 0, duplicatesDropped: 0,
     malformedDropped: 0, slowConsumers: 0, reconnects: 0, messagesRouted: 0, rejected: { client: {}, redis: {} },
   };

@@ -5,12 +5,14 @@
  *   2. else, if another server subscribes to the doc (PUBSUB NUMSUB, as Hocuspocus does), the
  *      request goes through Redis; each server forwards it to one of its sources or answers a
  *      negative ack, so the requester falls back as soon as every server has said "none";
- *   3. else, or after snapshotTimeoutMs, `update: null, source: "none"` (start empty).
+ *   3. else, or after snapshotTimeoutMs, `update: null, source: "none"` (start empty); with the
+ *      opt-in snapshot cache, its entry first (`source: "cache"`, docs/SNAPSHOT-CACHE.md).
  * A source that disconnects or answers null is replaced by the next one. The response goes to
  * the requester only, with the requester's own requestId and the source's bytes untouched.
  */
 import type { Clock, TimerHandle } from "../ports.ts";
 import type { SnapshotResponsePayload } from "../protocol/messages.ts";
+import { LateRefreshes } from "./late-refreshes.ts";
 
 export interface SnapshotHost<C> {
   readonly serverId: string;
@@ -26,6 +28,13 @@ export interface SnapshotHost<C> {
   publishRequest(docId: string, payload: Record<string, unknown>, forSenderId: string): void;
   publishResponse(replyTo: string, docId: string, payload: Record<string, unknown>): void;
   onFallback(docId: string): void;
+  /**
+   * Snapshot cache (absent when off): read the entry to answer with before falling back to none
+   * (`done` is called later, exactly once, contained; null: nothing usable), and see every
+   * positive answer of a local source (`askedStateVector`: what its request carried).
+   */
+  readCache?(docId: string, done: (update: string | null) => void): void;
+  onSourceAnswer?(docId: string, update: string, askedStateVector: string | undefined): void;
 }
 
 interface Pending<C> {
@@ -44,10 +53,15 @@ interface Pending<C> {
   originRequestId?: string;
   /** Remote phase of a local request: how many servers may answer and how many said none. */
   remote?: { expected: number; nacks: number };
+  /** ...or the relay itself wants the state (snapshot cache refresh): where the state goes. */
+  refresh?: (update: string) => void;
+  /** Reading the snapshot cache before the fallback; a source may still answer meanwhile. */
+  fallingBack?: boolean;
 }
 
 export class SnapshotBroker<C extends object> {
   private readonly pending = new Map<string, Pending<C>>();
+  private readonly lateRefreshes = new LateRefreshes<C>();
 
   constructor(private readonly host: SnapshotHost<C>) {}
 
@@ -87,21 +101,40 @@ export class SnapshotBroker<C extends object> {
     this.advance(request);
   }
 
+  /**
+   * The snapshot cache wants the document's full state: one local holder is asked, as for a
+   * requester, and `onUpdate` gets its answer. A holder that still owes a refresh answer is not
+   * asked. False (nothing asked) when no other local client holds it.
+   */
+  requestForCache(docId: string, forSenderId: string, onUpdate: (update: string) => void): boolean {
+    const owing = this.lateRefreshes.owing();
+    for (const request of this.pending.values()) if (request.refresh && request.source) owing.add(request.source);
+    if (!this.host.pickLocalSource(docId, null, owing)) return false;
+    const request = this.open(docId, undefined, forSenderId);
+    request.refresh = onUpdate;
+    request.tried = owing;
+    this.advance(request);
+    return true;
+  }
+
   /** True when `client` is the source we asked for `requestId` (its answer is owed, not an edit). */
   awaitsAnswerFrom(client: C, requestId: unknown): boolean {
-    return typeof requestId === "string" && this.pending.get(requestId)?.source === client;
+    if (typeof requestId !== "string") return false;
+    return this.pending.get(requestId)?.source === client || this.lateRefreshes.owes(client, requestId);
   }
 
   /** A client answered a SNAPSHOT_REQUEST we sent it. Ignored unless it is the chosen source. */
   responseFromClient(client: C, clientId: string, payload: SnapshotResponsePayload): void {
     const request = this.pending.get(payload.requestId);
-    if (!request || request.source !== client) return;
+    if (!request) return this.lateRefreshAnswer(client, payload);
+    if (request.source !== client) return;
     if (payload.update === null) {
       this.advance(request); // this source had nothing after all: try the next
       return;
     }
     const answer: SnapshotResponsePayload = { requestId: "", update: payload.update, source: clientId };
     if (payload.stateVector !== undefined) answer.stateVector = payload.stateVector;
+    if (!request.refresh) this.host.onSourceAnswer?.(request.docId, payload.update, request.stateVector);
     this.finish(request, answer);
   }
 
@@ -122,6 +155,7 @@ export class SnapshotBroker<C extends object> {
 
   /** A client left: it no longer waits, and it can no longer be a source. */
   clientGone(client: C): void {
+    this.lateRefreshes.clientGone(client);
     for (const request of [...this.pending.values()]) {
       if (request.requester === client) this.close(request);
       else if (request.source === client) this.advance(request);
@@ -154,7 +188,7 @@ export class SnapshotBroker<C extends object> {
       this.host.askSource(source, request.id, request.stateVector, request.requesterId);
     } else if (request.requester && !request.remote) {
       void this.askOtherServers(request);
-    } else if (request.replyTo) {
+    } else if (request.replyTo || request.refresh) {
       this.fallBack(request);
     }
   }
@@ -175,8 +209,23 @@ export class SnapshotBroker<C extends object> {
   }
 
   private fallBack(request: Pending<C>): void {
-    if (!this.pending.has(request.id)) return;
+    if (!this.pending.has(request.id) || request.fallingBack) return;
+    if (request.refresh && request.source) this.lateRefreshes.remember(request.id, request.source, request.refresh);
+    if (request.requester && this.host.readCache) {
+      request.fallingBack = true;
+      this.host.clock.clearTimeout(request.timer);
+      this.host.readCache(request.docId, (update) => this.afterCacheRead(request, update));
+      return;
+    }
     if (request.requester) this.host.onFallback(request.docId);
+    this.finish(request, { requestId: "", update: null, source: "none" });
+  }
+
+  /** The cache answered (null: nothing usable). A source that answered meanwhile has already won. */
+  private afterCacheRead(request: Pending<C>, update: string | null): void {
+    if (!this.pending.has(request.id)) return;
+    if (update !== null) return this.finish(request, { requestId: "", update, source: "cache" });
+    this.host.onFallback(request.docId);
     this.finish(request, { requestId: "", update: null, source: "none" });
   }
 
@@ -186,7 +235,15 @@ export class SnapshotBroker<C extends object> {
       this.host.answerRequester(request.requester, { ...answer, requestId: request.requesterRequestId! });
     } else if (request.replyTo) {
       this.host.publishResponse(request.replyTo, request.docId, { ...answer, requestId: request.originRequestId! });
+    } else if (request.refresh && answer.update !== null) {
+      request.refresh(answer.update);
     }
+  }
+
+  /** An answer to a refresh request that had timed out (relay/core/late-refreshes.ts). */
+  private lateRefreshAnswer(client: C, payload: SnapshotResponsePayload): void {
+    const refresh = this.lateRefreshes.take(client, payload.requestId);
+    if (refresh && payload.update !== null) refresh(payload.update);
   }
 
   private close(request: Pending<C>): void {

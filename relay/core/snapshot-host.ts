@@ -6,10 +6,16 @@ import { SERVER_SENDER, type Outbound } from "./outbound.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RelayContext } from "./relay-context.ts";
 import type { SnapshotHost } from "./snapshot-broker.ts";
+import type { SnapshotCacheFlow } from "./cache-flow.ts";
 
-export function createSnapshotHost(ctx: RelayContext, outbound: Outbound, publisher: Publisher): SnapshotHost<ClientConnection> {
+export function createSnapshotHost(ctx: RelayContext, outbound: Outbound, publisher: Publisher, cache: SnapshotCacheFlow | null = null): SnapshotHost<ClientConnection> {
   const noQueue = { queue: false, batch: false };
+  // The opt-in snapshot cache's hooks exist only when it is on: off, the flow is exactly as before.
+  const cacheHooks: Pick<SnapshotHost<ClientConnection>, "readCache" | "onSourceAnswer"> = cache
+    ? { readCache: (docId, done) => cache.read(docId, done), onSourceAnswer: (docId, update, asked) => cache.sourceAnswered(docId, update, asked) }
+    : {};
   return {
+    ...cacheHooks,
     serverId: ctx.serverId,
     // Snapshot timeouts fire from timers: contained like every callback (PROTOCOL.md section 8).
     clock: containedClock(ctx.clock, (where, fn) => ctx.contain(where, "client", fn), "snapshot-timeout"),

@@ -9,9 +9,14 @@ import type { ContainedErrors } from "./contain.ts";
 
 const alive = new WeakMap<WebSocket, boolean>();
 
+/** One listener for every socket (`this` is the socket): no closure per connection. */
+function onPong(this: WebSocket): void {
+  alive.set(this, true);
+}
+
 export function trackLiveness(ws: WebSocket): void {
   alive.set(ws, true);
-  ws.on("pong", () => alive.set(ws, true));
+  ws.on("pong", onPong);
 }
 
 /** Starts pinging every client of `wss`; returns the function that stops it. */

@@ -53,6 +53,7 @@ describe("metrics", () => {
       serverId: "s", redisConnected: false, remoteMessages, snapshotRequests: 2, snapshotFallbacks: 1, activeDocuments: 4,
       activeConnections: 5, queuedMessages: 6, queuedBytes: 700, queuedMaxMessages: 9, droppedMessages: 8, rateLimited: 7,
       forgedDropped: 1, duplicatesDropped: 0, malformedDropped: 0, slowConsumers: 0, reconnects: 2, messagesRouted: 11,
+      snapshotCacheHits: 4, snapshotCacheMisses: 1, snapshotCacheWrites: 13, snapshotCacheSkipped: 0, snapshotCacheErrors: 2,
       rejected: { client: {}, redis: {} },
     });
     const relay = {
@@ -67,6 +68,9 @@ describe("metrics", () => {
     expect(first).toMatch(/^lfcc_dropped_messages_total 8$/m);
     expect(first).toMatch(/^lfcc_rate_limited_messages_total 7$/m);
     expect(first).toMatch(/^lfcc_active_connections 5$/m);
+    expect(first).toMatch(/^lfcc_snapshot_cache_hits_total 4$/m);
+    expect(first).toMatch(/^lfcc_snapshot_cache_writes_total 13$/m);
+    expect(first).toMatch(/^lfcc_snapshot_cache_errors_total 2$/m);
     remoteMessages = 10;
     expect(await registry.metrics()).toMatch(/^lfcc_remote_messages_total 10$/m);
   });

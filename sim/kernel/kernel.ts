@@ -26,6 +26,8 @@ export class SimKernel {
   /** Errors thrown by simulated code from timers or deliveries: recorded, and the run goes on. */
   readonly errors: { tMs: number; node: string; message: string }[] = [];
   private eventsRun = 0;
+  /** Set when a run stopped at its event budget (runUntil's `maxEvents`): a message storm. */
+  exhausted: { atMs: number; events: number } | null = null;
   /** Told about every reported error (the world turns a server's into a crash of that server). */
   onError: ((node: string, message: string) => void) | undefined;
 
@@ -83,22 +85,27 @@ export class SimKernel {
    * Runs every event due up to `endMs` (inclusive), settling all promise chains after each one,
    * then leaves virtual time at `endMs`. `onEvent` is called after each settled event.
    */
-  async runUntil(endMs: number, onEvent?: () => void): Promise<void> {
+  async runUntil(endMs: number, onEvent?: () => void, maxEvents = Infinity): Promise<void> {
     // A rejection nobody handles would end a real Node process: it is an error of the run (node "unhandled").
     const stopWatching = watchUnhandledRejections((reason) => this.reportError(UNHANDLED_NODE, reason));
     try {
-      await this.loop(endMs, onEvent);
+      await this.loop(endMs, onEvent, maxEvents);
     } finally {
       await settle();
       stopWatching();
     }
   }
 
-  private async loop(endMs: number, onEvent?: () => void): Promise<void> {
+  private async loop(endMs: number, onEvent: (() => void) | undefined, maxEvents: number): Promise<void> {
     await settle(); // chains started before the loop (constructors, initialize()) run first
     for (;;) {
       const nextMs = this.scheduler.peekTimeMs();
       if (nextMs === undefined || nextMs > endMs) break;
+      if (this.eventsRun >= maxEvents) {
+        // A storm never lets virtual time reach the end: stop here, and the run reports it.
+        this.exhausted = { atMs: this.scheduler.nowMs, events: this.eventsRun };
+        return;
+      }
       const event = this.scheduler.pop()!;
       event.run();
       this.eventsRun++;

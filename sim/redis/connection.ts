@@ -11,7 +11,7 @@ import { REDIS_NODE, type RedisCommand, type RedisPush, type RedisReply } from "
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 interface Pending {
-  resolve: (value: number) => void;
+  resolve: (value: number | string | null) => void;
   reject: (error: Error) => void;
 }
 
@@ -64,9 +64,10 @@ export class VirtualRedisConnection implements RedisConnection {
     else this.state = "closed";
   }
 
+  // publish / numsub reply numbers; the promise is passed on as is (no extra hop: run timings stay as they were).
   publish(channel: string, message: string): Promise<number> {
     const bytes = Buffer.byteLength(message, "utf8");
-    return this.command({ op: "publish", channel, message, bytes }, bytes);
+    return this.command({ op: "publish", channel, message, bytes }, bytes) as Promise<number>;
   }
 
   async subscribe(channel: string): Promise<void> {
@@ -78,7 +79,16 @@ export class VirtualRedisConnection implements RedisConnection {
   }
 
   numsub(channel: string): Promise<number> {
-    return this.command({ op: "numsub", channel }, channel.length);
+    return this.command({ op: "numsub", channel }, channel.length) as Promise<number>;
+  }
+
+  async get(key: string): Promise<string | null> {
+    const value = await this.command({ op: "get", key }, key.length);
+    return typeof value === "string" ? value : null;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.command({ op: "set", key, value, ttlMs }, key.length + Buffer.byteLength(value, "utf8"));
   }
 
   onMessage(handler: (channel: string, message: string) => void): void {
@@ -89,12 +99,12 @@ export class VirtualRedisConnection implements RedisConnection {
     this.closeHandlers.push(handler);
   }
 
-  private command(body: DistributiveOmit<RedisCommand, "id">, bytes: number): Promise<number> {
+  private command(body: DistributiveOmit<RedisCommand, "id">, bytes: number): Promise<number | string | null> {
     if (this.state !== "open" || !this.endpoint) {
       return Promise.reject(new Error(`redis connection not open (${this.state})`));
     }
     const id = this.nextId++;
-    const promise = new Promise<number>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const promise = new Promise<number | string | null>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     this.endpoint.send({ ...body, id } as RedisCommand, bytes);
     return promise;
   }

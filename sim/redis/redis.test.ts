@@ -88,4 +88,36 @@ describe("virtual redis", () => {
     await kernel.runUntil(200);
     expect(outcome).toMatch(/lost/);
   });
+
+  it("keeps string keys with a TTL in virtual time, and loses them all on a restart", async () => {
+    const { kernel, redis, s1 } = setup();
+    const conn = s1("pub");
+    const seen: Array<string | null> = [];
+    void (async () => {
+      await conn.connect();
+      await conn.set("lfcc:snapshot:{d1}", "state-1", 1000);
+      await conn.set("k2", "v2", 10_000);
+      seen.push(await conn.get("lfcc:snapshot:{d1}"), await conn.get("absent"));
+    })();
+    await kernel.runUntil(100);
+    expect(seen).toEqual(["state-1", null]);
+    await kernel.runUntil(1500);
+    expect(redis.getKey("lfcc:snapshot:{d1}")).toBeNull(); // expired in virtual time
+    expect(redis.getKey("k2")).toBe("v2");
+    redis.restart(50);
+    await kernel.runUntil(1700);
+    expect(redis.getKey("k2")).toBeNull(); // no persistence: a restart forgets every key
+  });
+
+  it("GET and SET reject while Redis is unreachable", async () => {
+    const { kernel, network, s1 } = setup();
+    const conn = s1("pub");
+    const outcomes: string[] = [];
+    void conn.connect().then(() => network.isolate("s1"));
+    await kernel.runUntil(100);
+    conn.get("k").catch((error: Error) => outcomes.push(`get: ${error.message}`));
+    conn.set("k", "v", 100).catch((error: Error) => outcomes.push(`set: ${error.message}`));
+    await kernel.runUntil(200);
+    expect(outcomes).toEqual([expect.stringMatching(/^get: .*not open/), expect.stringMatching(/^set: .*not open/)]);
+  });
 });

@@ -5,6 +5,8 @@
  *   a subscriber that is gone, or whose connection is reset in flight, never gets it);
  * - per-connection order (the network's FIFO);
  * - PUBLISH replies with the number of receivers; PUBSUB NUMSUB counts subscribed connections;
+ * - GET / SET PX on string keys (the opt-in snapshot cache) that expire in virtual time and live
+ *   in memory only: a restart loses them all (no persistence, as the chaos lab's redis-server runs);
  * - down (restart in progress) = connection attempts refused.
  * Commands travel as frames over the network, so latency, partitions and resets apply to Redis
  * traffic exactly as to WebSocket traffic.
@@ -17,15 +19,22 @@ export const REDIS_NODE = "redis";
 export type RedisCommand =
   /** `bytes`: the message's UTF-8 size, measured once by the sender (it is also the frame size). */
   | { id: number; op: "publish"; channel: string; message: string; bytes: number }
-  | { id: number; op: "subscribe" | "unsubscribe" | "numsub"; channel: string };
+  | { id: number; op: "subscribe" | "unsubscribe" | "numsub"; channel: string }
+  | { id: number; op: "get"; key: string }
+  | { id: number; op: "set"; key: string; value: string; ttlMs: number };
 
-export type RedisReply = { id: number; ok: true; value: number } | { id: number; ok: false; error: string };
+export type RedisReply = { id: number; ok: true; value: number | string | null } | { id: number; ok: false; error: string };
+
+/** A reply frame's size beyond its value (a number's reply is this alone). */
+const REPLY_BYTES = 16;
 
 export type RedisPush = { push: "message"; channel: string; message: string };
 
 export class VirtualRedis {
   private readonly subscribers = new Map<string, Set<Endpoint>>();
   private readonly clients = new Set<Endpoint>();
+  /** String keys with their expiry in virtual time (ms). */
+  private readonly keys = new Map<string, { value: string; expiresAtMs: number }>();
   private up = true;
   published = 0;
   pushed = 0;
@@ -55,6 +64,7 @@ export class VirtualRedis {
     this.network.resetNode(this.node, "redis restart", true);
     this.subscribers.clear();
     this.clients.clear();
+    this.keys.clear();
     this.kernel.after(downMs, this.node, () => this.start());
   }
 
@@ -80,11 +90,23 @@ export class VirtualRedis {
   private execute(endpoint: Endpoint, command: RedisCommand): void {
     const value = this.apply(endpoint, command);
     const reply: RedisReply = { id: command.id, ok: true, value };
-    endpoint.send(reply, 16);
+    endpoint.send(reply, typeof value === "string" ? REPLY_BYTES + Buffer.byteLength(value, "utf8") : REPLY_BYTES);
   }
 
-  private apply(endpoint: Endpoint, command: RedisCommand): number {
+  /** The live value of a key (an expired one is gone, as Redis' lazy expiry makes it look). */
+  getKey(key: string): string | null {
+    const entry = this.keys.get(key);
+    if (entry && entry.expiresAtMs <= this.kernel.nowMs) this.keys.delete(key);
+    return this.keys.get(key)?.value ?? null;
+  }
+
+  private apply(endpoint: Endpoint, command: RedisCommand): number | string | null {
     switch (command.op) {
+      case "get":
+        return this.getKey(command.key);
+      case "set":
+        this.keys.set(command.key, { value: command.value, expiresAtMs: this.kernel.nowMs + Math.max(1, command.ttlMs) });
+        return 1;
       case "publish":
         return this.publish(command.channel, command.message, command.bytes);
       case "subscribe": {

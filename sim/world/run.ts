@@ -79,7 +79,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const wallStartMs = wallNowMs();
   const { world, faults, monitor } = buildScenarioWorld(scenario, options);
   const endMs = runEndMs(scenario);
-  await world.runUntil(endMs, progressReporter(world, endMs, options.onProgress));
+  await world.runUntil(endMs, progressReporter(world, endMs, options.onProgress), eventBudget(scenario, endMs));
   const observations = { ...world.observations(quiescenceStartMs(scenario)), monitor: monitor.report() };
   const invariants = [...runCheckers(scenario, observations), ...routingAlways(scenario, observations)];
   const counters = world.observer.counters;
@@ -87,11 +87,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     scenario: scenario.name,
     seed: options.seed,
     mode: "sim",
-    passed: invariants.every((result) => result.passed) && world.kernel.errors.length === 0,
+    passed: invariants.every((result) => result.passed) && world.kernel.errors.length === 0 && world.kernel.exhausted === null,
     traceHash: world.kernel.trace.digest(),
     virtualMs: endMs,
     wallMs: Math.round(wallNowMs() - wallStartMs),
-    invariants: [...invariants, ...errorInvariant(world)],
+    invariants: [...invariants, ...errorInvariant(world), ...runawayInvariant(world, endMs)],
     metrics: {
       edits: observations.edits.length,
       deliveries: world.observer.deliveries.count,
@@ -128,6 +128,26 @@ function routingAlways(scenario: Scenario, observations: Observations): RunRecor
  * An exception escaping the relay or provider (from a timer or a delivery) would crash a real
  * process: it fails the run with its own invariant, so a checker pass cannot hide it.
  */
+/**
+ * A run may spend at most this many kernel events per participant (server, client, attacker) per
+ * virtual second, and at least EVENT_BUDGET_FLOOR. Library and fuzz runs use 9-38 (measured): a
+ * run 25x over that is a message storm (an answer that makes every peer answer again, forever),
+ * which would otherwise hold a fuzz worker for minutes. It fails as `runaway`.
+ */
+export const EVENTS_PER_PARTICIPANT_SECOND = 1000;
+export const EVENT_BUDGET_FLOOR = 50_000;
+
+function eventBudget(scenario: Scenario, endMs: number): number {
+  const participants = scenario.topology.servers + scenario.topology.clients + (scenario.attackers?.length ?? 0);
+  return Math.max(EVENT_BUDGET_FLOOR, Math.round(EVENTS_PER_PARTICIPANT_SECOND * participants * (endMs / 1000)));
+}
+
+function runawayInvariant(world: SimWorld, endMs: number): RunRecord["invariants"] {
+  const stop = world.kernel.exhausted;
+  if (!stop) return [];
+  return [{ name: "runaway", passed: false, detail: `stopped at ${Math.round(stop.atMs)} ms of ${endMs} ms: ${stop.events} events, over the budget of ${EVENTS_PER_PARTICIPANT_SECOND} per participant per virtual second (a message storm)` }];
+}
+
 function errorInvariant(world: SimWorld): RunRecord["invariants"] {
   const errors = world.kernel.errors;
   if (errors.length === 0) return [];

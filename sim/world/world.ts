@@ -150,8 +150,9 @@ export class SimWorld {
     this.kernel.at(atMs, "world", fn);
   }
 
-  runUntil(endMs: number, onEvent?: () => void): Promise<void> {
-    return this.kernel.runUntil(endMs, onEvent);
+  /** `maxEvents`: stop there (kernel.exhausted says so) instead of simulating a storm to the end. */
+  runUntil(endMs: number, onEvent?: () => void, maxEvents?: number): Promise<void> {
+    return this.kernel.runUntil(endMs, onEvent, maxEvents);
   }
 
   // ---- faults (each is an immediate action; sim/world/faults.ts schedules them and their heals)

@@ -29,7 +29,8 @@ const r = await fuzz({ seed, runs: 100, shrinkTimeLimitMs: 120_000,
   run: async (s) => {
     // Only the weakness's own invariant judges (the routing monitor's is always added by the simulator).
     const record = await withDefinition(PLANTED_WEAKNESSES[planted[mode]!], async (relayFactory) => (await runScenario(s, { seed: s.seed, relayFactory })).record);
-    const invariants = record.invariants.filter((i) => i.name === inv || i.name === "noUncaughtErrors" && inv === "noCrash");
+    // A storm of answers never ends: the simulator's event budget stops it as `runaway`, amplification's extreme.
+    const invariants = record.invariants.filter((i) => i.name === inv || (i.name === "noUncaughtErrors" && inv === "noCrash") || (i.name === "runaway" && inv === "amplification"));
     return { ...record, invariants, passed: invariants.every((i) => i.passed) };
   } });
 const f = r.failure;

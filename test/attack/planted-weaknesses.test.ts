@@ -24,8 +24,9 @@ const asIs = (s: Scenario): Scenario => s;
 
 const CASES: Array<[weakness: PlantedWeakness, file: string, violated: string, adjust: (s: Scenario) => Scenario]> = [
   ["signingUncontained", "attack-poisoned-hot-doc.yaml", "noCrash", asIs],
-  // answersBroadcast is not here: with `to` ignored, the storm's answers answer each other and a
-  // run does not end within a test's minute (see the measurement in docs/SCENARIOS-REFERENCE.md).
+  // With `to` ignored, the storm's answers answer each other forever: the simulator stops the run
+  // at its event budget (sim/world/run.ts) and reports it as `runaway`.
+  ["answersBroadcast", "attack-poisoned-hot-doc.yaml", "runaway", asIs],
   ["undecodableForwarded", "attack-poisoned-hot-doc.yaml", "noInjection", shortAttack],
   ["noFreshness", "attack-replay-after-crash.yaml", "noInjection", asIs],
   ["oversizeNotCharged", "attack-viewer-storm-redis-outage.yaml", "attackersThrottled", oversizeOnly],

@@ -29,6 +29,10 @@ export class ManualClock implements Clock {
   clearInterval(handle: TimerHandle | undefined): void {
     this.timers.delete(handle as number);
   }
+  /** Timers still to fire (tests check that nothing lingers). */
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
   /** Runs every timer due within `ms`, settling promises between them. */
   async advance(ms: number): Promise<void> {
     const endMs = this.nowMs + ms;

@@ -81,6 +81,14 @@ class ControlledConnection implements RedisConnection {
     if (this.dead) throw new Error("connection is closed");
     return this.inner.numsub(channel);
   }
+  async get(key: string): Promise<string | null> {
+    if (this.dead || this.server.down) throw new Error("connection is closed");
+    return this.inner.get(key);
+  }
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    if (this.dead || this.server.down) throw new Error("connection is closed");
+    await this.inner.set(key, value, ttlMs);
+  }
   onMessage(handler: (channel: string, message: string) => void): void {
     this.inner.onMessage((channel, message) => {
       if (!this.dead) handler(channel, message);

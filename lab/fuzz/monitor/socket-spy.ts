@@ -171,7 +171,7 @@ export class SocketSpy implements RelaySocket {
     request.answeredMs = this.ctx.nowMs();
     request.sourcesAtAnswer = this.ctx.sourcesOf(this.docId, this);
     const update = payload.update;
-    request.answer = update === null || update === undefined ? "null" : this.ctx.isSourceUpdate(this.docId, String(update)) ? "source" : "unknown";
+    request.answer = update === null || update === undefined ? "null" : this.ctx.isSourceUpdate(this.docId, String(update)) ? "source" : payload.source === "cache" ? "cache" : "unknown";
   }
 }
 
