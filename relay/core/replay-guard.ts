@@ -19,6 +19,10 @@
  * peer's clock stepped back since its echo: it waits while we draw a new nonce (at most once per
  * heartbeat) and the fresh echo decides. What still waits after `signedHoldMs` is dropped and
  * counted: `unverified` (a dead incarnation's replayed messages end there) or `replayed`.
+ * Our own clock stepping back would shift every local time we recorded (subscriptions) against the
+ * bounds learned since: we notice (now() went backwards) and shift both, so floors, which live in
+ * the peers' clocks, stay where they were (the fuzzer found a relay whose clock stepped back 3.4 s
+ * drop its peers' live edits as replays).
  * Cost: nothing per message beyond a map lookup; a few bytes per beat; one extra beat per peer when
  * a relay starts or draws a new nonce.
  */
@@ -64,7 +68,8 @@ export class ReplayGuard {
   private nonce = "";
   private generation = 0;
   private rotatedAtMs: number;
-  private readonly startedAtMs: number;
+  private startedAtMs: number;
+  private lastNowMs: number;
   /** serverId -> the nonce its latest beat carried, and when we heard it. */
   private readonly heard = new Map<string, { nonce: string; atMs: number }>();
   private readonly bounds = new Map<string, PeerBound>();
@@ -80,13 +85,14 @@ export class ReplayGuard {
     private readonly hooks: ReplayGuardHooks,
   ) {
     this.startedAtMs = clock.now();
+    this.lastNowMs = this.startedAtMs;
     this.rotatedAtMs = this.startedAtMs;
     this.drawNonce();
   }
 
   /** What our beats carry: our nonce and the latest nonce of every peer heard lately. */
   beatFields(): { nonce: string; echo: Record<string, string> } {
-    const now = this.clock.now();
+    const now = this.now();
     const echo: Record<string, string> = {};
     for (const [serverId, { nonce, atMs }] of this.heard) {
       if (now - atMs > this.config.presenceTimeoutMs) this.heard.delete(serverId);
@@ -105,7 +111,7 @@ export class ReplayGuard {
 
   /** Our subscription to the document's channels was requested now. */
   noteSubscribed(docId: string): void {
-    this.subscribedAtMs.set(docId, this.clock.now());
+    this.subscribedAtMs.set(docId, this.now());
   }
 
   forgetDoc(docId: string): void {
@@ -119,14 +125,14 @@ export class ReplayGuard {
     if (bound && !this.held.has(peer) && message.ts >= this.floor(bound, message.docId, channel)) return deliver();
     // Suspect (below its floor) needs a bound drawn after now; unknown needs any bound.
     const suspect = bound !== undefined && message.ts < this.floor(bound, message.docId, channel);
-    this.hold(peer, { message, channel, bytes, heldAtMs: this.clock.now(), minGeneration: suspect ? this.generation + 1 : 0, deliver });
+    this.hold(peer, { message, channel, bytes, heldAtMs: this.now(), minGeneration: suspect ? this.generation + 1 : 0, deliver });
     if (suspect) this.rotateIfAllowed();
     else if (!bound) this.hooks.beatSoon();
   }
 
   /** Every heartbeat: drop what waited too long; draw the nonce that suspects wait for. */
   sweep(): void {
-    const now = this.clock.now();
+    const now = this.now();
     let suspectsWaiting = false;
     for (const [peer, list] of this.held) {
       while (list.length > 0 && now - list[0]!.heldAtMs > this.config.signedHoldMs) this.dropHeld(list, list[0]!.minGeneration > 0 ? "replayed" : "unverified");
@@ -142,6 +148,24 @@ export class ReplayGuard {
 
   // ---- internals
 
+  /** Our clock, with a step back noticed and compensated (see the file comment). */
+  private now(): number {
+    const now = this.clock.now();
+    if (now < this.lastNowMs) this.shiftLocalTimes(this.lastNowMs - now);
+    this.lastNowMs = now;
+    return now;
+  }
+
+  /** Our clock went back by `stepMs`: local times go back with it, peers' clocks are that much further ahead. */
+  private shiftLocalTimes(stepMs: number): void {
+    this.startedAtMs -= stepMs;
+    this.rotatedAtMs -= stepMs;
+    for (const [docId, atMs] of this.subscribedAtMs) this.subscribedAtMs.set(docId, atMs - stepMs);
+    for (const bound of this.bounds.values()) bound.offsetMs += stepMs;
+    for (const list of this.held.values()) for (const item of list) item.heldAtMs -= stepMs;
+    for (const entry of this.heard.values()) entry.atMs -= stepMs;
+  }
+
   private floor(bound: PeerBound, docId: string, channel: string): number {
     const onDocChannel = channel.startsWith("lfcc:doc:") || channel.startsWith("lfcc:presence:");
     const subscribedAt = (onDocChannel ? this.subscribedAtMs.get(docId) : undefined) ?? this.startedAtMs;
@@ -152,13 +176,13 @@ export class ReplayGuard {
   private hear(peer: string, nonce: string): boolean {
     const before = this.heard.get(peer);
     this.heard.delete(peer); // re-insert: the Map's order is "least recently heard first"
-    this.heard.set(peer, { nonce, atMs: this.clock.now() });
+    this.heard.set(peer, { nonce, atMs: this.now() });
     if (this.heard.size > MAX_ECHOED_SERVERS) this.heard.delete(this.heard.keys().next().value!);
     return before?.nonce !== nonce;
   }
 
   private learnBound(peer: string, peerTs: number): void {
-    const offsetMs = peerTs - this.clock.now();
+    const offsetMs = peerTs - this.now();
     const known = this.bounds.get(peer);
     if (known && known.generation === this.generation && known.offsetMs >= offsetMs) return;
     this.bounds.delete(peer);
@@ -211,7 +235,7 @@ export class ReplayGuard {
   }
 
   private rotateIfAllowed(): void {
-    const now = this.clock.now();
+    const now = this.now();
     if (now - this.rotatedAtMs < this.config.heartbeatIntervalMs) return; // sweep() retries
     this.rotatedAtMs = now;
     this.generation++;

@@ -106,4 +106,18 @@ describe("ReplayGuard", () => {
     expect(beatsAsked()).toBe(1);
     expect(guard.beatFields().echo).toEqual({ s2: "n2" });
   });
+
+  it("keeps its floors when its own clock steps back (they live in the peers' clocks)", async () => {
+    const { clock, guard, delivered, drops, admit, echo } = setup();
+    echo("s2", clock.now());
+    await clock.advance(1000);
+    guard.noteSubscribed("d1");
+    const subscribedAt = clock.now(); // s2's clock agrees with ours so far
+    const skewed = clock as unknown as { nowMs: number };
+    skewed.nowMs -= 3000; // our clock steps back 3 s: s2 now looks 3 s ahead
+    echo("s2", subscribedAt + 5); // s2's fresh beats say so
+    admit("live", "s2", subscribedAt + 10); // sent by s2 after we subscribed
+    expect(delivered).toEqual(["live"]);
+    expect(drops).toEqual([]);
+  });
 });
