@@ -4,8 +4,12 @@
  * Every FORGE_EVERY_MS the forger publishes an unsigned CRDT_UPDATE (an empty, harmless update) to
  * each doc channel. The routing monitor fails the run if a client ever receives one (senderId
  * FORGED_SENDER). Without it, signing was never exercised: every message in a run was signed.
+ * It claims to come from a live server (server ids are plain to see on Redis): from a server that
+ * does not exist, replay floors would hold it back anyway (its sender never proves its clock), and
+ * a relay that skipped the signature check would go unnoticed.
  */
 import { FORGED_SENDER } from "../../lab/fuzz/routing-monitor.ts";
+import { SIM_EPOCH_MS } from "../kernel/clock.ts";
 import { createSimRedisConnector } from "../redis/connection.ts";
 import type { SimWorld } from "./world.ts";
 
@@ -26,10 +30,13 @@ export function startForger(world: SimWorld, docIds: () => string[]): void {
   const tick = () => {
     if (!connected) tryConnect();
     else {
+      const live = [...world.servers.values()].map((server) => server.serverId).filter((id): id is string => id !== undefined);
       for (const docId of docIds()) {
+        ++count;
+        // Fresh by the relays' clocks (unskewed): only the missing signature gives it away.
         const message = {
-          v: 1, type: "CRDT_UPDATE", docId, senderId: FORGED_SENDER, messageId: `forged-${++count}`,
-          sourceServerId: FORGER_NODE, ts: world.nowMs, payload: { update: EMPTY_UPDATE_BASE64 },
+          v: 1, type: "CRDT_UPDATE", docId, senderId: FORGED_SENDER, messageId: `forged-${count}`,
+          sourceServerId: live[count % Math.max(1, live.length)] ?? FORGER_NODE, ts: SIM_EPOCH_MS + world.nowMs, payload: { update: EMPTY_UPDATE_BASE64 },
         };
         connection.publish(`lfcc:doc:${docId}`, JSON.stringify(message)).catch(() => (connected = false));
       }

@@ -31,7 +31,16 @@ for (const bug of (Object.keys(PLANTED_CATALOG) as AnyPlantedBug[]).concat(["pro
   });
   const simS = (Date.now() - t0) / 1000;
   const t1 = Date.now();
-  const result = await fuzz({ seed: FUZZ_SEED, runs: DEFAULT_GATE_FUZZ_RUNS, shrinkTimeLimitMs: SHRINK_MS, run: relayRunner(bug) });
+  // A shrink stopped by its time limit leaves its last run going; a patch bug's prototype patch stays
+  // applied until that run ends, so wait for it, or the next bug's runs would see this bug too.
+  let lastRun: Promise<unknown> = Promise.resolve();
+  const runner = relayRunner(bug);
+  const result = await fuzz({ seed: FUZZ_SEED, runs: DEFAULT_GATE_FUZZ_RUNS, shrinkTimeLimitMs: SHRINK_MS, run: (s) => {
+    const run = runner(s);
+    lastRun = run.catch(() => undefined);
+    return run;
+  } });
+  await lastRun;
   const f = result.failure;
   const replayed = f ? !(await relayRunner(bug)(f.scenario)).passed : null;
   console.log(JSON.stringify({
