@@ -100,10 +100,11 @@ export interface RelayConfig {
   viewerStateRequestBurst: number;
 
   /**
-   * With a cluster secret: a routed message whose signed `ts` is further than this from our
-   * clock, in either direction, is dropped as a replay (PROTOCOL.md section 8). Never longer than
-   * dedupWindowMs (clamped), so a replay is either a duplicate or stale. Relay clocks must agree
-   * within it (NTP). Default 30 000 ms.
+   * With a cluster secret: a routed message whose signed `ts` is further than this from its
+   * sender's clock, in either direction, is dropped as a replay (PROTOCOL.md section 8). The
+   * sender's clock is known from its echo of our nonce (relay/core/replay-guard.ts), so relay clocks
+   * need not agree. Never longer than dedupWindowMs (clamped), so a replay is either a duplicate or
+   * stale. Default 30 000 ms.
    */
   signedFreshnessMs: number;
   /**

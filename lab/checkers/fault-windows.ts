@@ -4,6 +4,7 @@
  * that disturb nothing by themselves (join, leave) are left out; a crash or stop without restart
  * disturbs its moment only.
  */
+import { DEFAULT_RELAY_CONFIG } from "../../relay/config.ts";
 import { faultEndMs, type Fault, type FaultKind, type Scenario } from "../scenario/types.ts";
 
 export interface FaultWindow {
@@ -19,6 +20,20 @@ export function faultWindows(scenario: Scenario, ignore: readonly FaultKind[] = 
   return scenario.faults
     .filter((fault) => !HARMLESS.has(fault.kind) && !ignore.includes(fault.kind))
     .map((fault) => ({ kind: fault.kind, fromMs: fault.atMs, toMs: faultEndMs(fault), fault }));
+}
+
+/** Kinds after whose heal a relay needs a reconnect (with back-off) to reach Redis again. */
+const CUTS_REDIS: ReadonlySet<string> = new Set(["redisOutage", "redisRestart", "partition"]);
+
+/**
+ * A fault that cuts relays off Redis acts until they could have noticed its heal: for
+ * redisReconnectMaxMs after it (a relay retries with back-off; until then what it publishes is
+ * lost or queued). The fuzzer's boundary timing found a snapshot request 7 ms after a heal, and a
+ * graceful stop 2 ms after a Redis restart whose LEAVE could not go out.
+ */
+export function withReconnectLag(windows: FaultWindow[], scenario: Scenario): FaultWindow[] {
+  const lagMs = scenario.relay.redisReconnectMaxMs ?? DEFAULT_RELAY_CONFIG.redisReconnectMaxMs;
+  return windows.map((w) => (CUTS_REDIS.has(w.kind) ? { ...w, toMs: w.toMs + lagMs } : w));
 }
 
 /** True when no window overlaps [fromMs, toMs]. */

@@ -19,7 +19,7 @@ import { DEFAULT_RELAY_CONFIG } from "../../relay/config.ts";
 import type { LeaveObservation, Observations, SessionObservation } from "../observations.ts";
 import type { InvariantResult } from "../record.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { faultWindows, quiet, relayTiming, type FaultWindow } from "./fault-windows.ts";
+import { faultWindows, withReconnectLag, quiet, relayTiming, type FaultWindow } from "./fault-windows.ts";
 import { formatMs, listSome } from "./format.ts";
 
 /** A graceful end must be reported this fast (many round trips; far below any presence timeout). */
@@ -81,7 +81,7 @@ function falseLeaves(obs: Observations, windows: FaultWindow[], withinMs: number
 function lateLeaves(scenario: Scenario, obs: Observations): string[] {
   const timing = relayTiming(scenario, DEFAULT_RELAY_CONFIG);
   const crashBoundMs = timing.presenceTimeoutMs + 2 * timing.heartbeatIntervalMs + CRASH_SLACK_MS;
-  const network = faultWindows(scenario, ["crash", "stop", "clockSkew"]);
+  const network = withReconnectLag(faultWindows(scenario, ["crash", "stop", "clockSkew"]), scenario);
   const notForCrash = faultWindows(scenario).filter((w) => w.kind === "clockSkew" || w.kind === "latency");
   const problems: string[] = [];
   for (const ended of obs.sessions.filter((s): s is SessionObservation & { endMs: number } => s.endMs !== null)) {

@@ -19,7 +19,7 @@ import { DEFAULT_RELAY_CONFIG } from "../../relay/config.ts";
 import type { Observations, SessionObservation, SnapshotObservation } from "../observations.ts";
 import type { InvariantResult } from "../record.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { faultWindows, quiet, relayTiming, type FaultWindow } from "./fault-windows.ts";
+import { faultWindows, quiet, relayTiming, withReconnectLag } from "./fault-windows.ts";
 import { formatMs, listSome } from "./format.ts";
 
 export const SNAPSHOT_SLACK_MS = 2_000;
@@ -29,7 +29,7 @@ export function checkSnapshots(scenario: Scenario, obs: Observations): Invariant
   const requests = obs.monitor?.snapshots;
   if (!requests) return { name, passed: true, detail: "not judged: no snapshot observations in this mode" };
   const boundMs = relayTiming(scenario, DEFAULT_RELAY_CONFIG).snapshotTimeoutMs + SNAPSHOT_SLACK_MS;
-  const windows = withReconnectLag(faultWindows(scenario), scenario.relay.redisReconnectMaxMs ?? DEFAULT_RELAY_CONFIG.redisReconnectMaxMs);
+  const windows = withReconnectLag(faultWindows(scenario), scenario);
   const rateLimitedDocs = new Set((obs.monitor?.rateLimit ?? []).filter((r) => r.refused > 0).map((r) => r.docId));
   const problems: string[] = [];
   const sessions = new Map(obs.sessions.map((s) => [s.senderId, s]));
@@ -40,13 +40,6 @@ export function checkSnapshots(scenario: Scenario, obs: Observations): Invariant
   if (problems.length > 0) return { name, passed: false, detail: `${problems.length} snapshot errors: ${listSome(problems, 4)}` };
   const answered = requests.filter((r) => r.answeredMs !== null).length;
   return { name, passed: true, detail: `${answered}/${requests.length} requests answered correctly; bound ${formatMs(boundMs)}` };
-}
-
-/** Kinds after whose heal a relay needs a reconnect (with back-off) to reach Redis again. */
-const CUTS_REDIS: ReadonlySet<string> = new Set(["redisOutage", "redisRestart", "partition"]);
-
-function withReconnectLag(windows: FaultWindow[], reconnectMaxMs: number): FaultWindow[] {
-  return windows.map((w) => (CUTS_REDIS.has(w.kind) ? { ...w, toMs: w.toMs + reconnectMaxMs } : w));
 }
 
 interface JudgeContext {

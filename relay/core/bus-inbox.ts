@@ -33,7 +33,8 @@ export class BusInbox {
         ownServerId: ctx.serverId,
         channel,
         clusterSecret: ctx.config.clusterSecret,
-        freshnessMs: ctx.config.signedFreshnessMs,
+        // With replay floors, freshness is judged in the sender's clock (replay-guard.ts), beats by their seq.
+        freshnessMs: ctx.replayGuard ? undefined : ctx.config.signedFreshnessMs,
         nowMs: ctx.clock.now(),
         checkCrdt: ctx.config.validateCrdtPayloads,
       });

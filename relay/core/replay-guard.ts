@@ -39,7 +39,7 @@ const MAX_HELD_PER_PEER = 1000;
 const MAX_HELD_TOTAL = 5000;
 const MAX_HELD_BYTES = 8 * 1024 * 1024;
 
-export type ReplayVerdict = "replayed" | "unverified";
+export type ReplayVerdict = "replayed" | "unverified" | "stale" | "future";
 
 interface PeerBound {
   /** Our nonce generation the echo answered. */
@@ -79,7 +79,7 @@ export class ReplayGuard {
   private heldBytes = 0;
 
   constructor(
-    private readonly config: Pick<RelayConfig, "heartbeatIntervalMs" | "presenceTimeoutMs" | "signedHoldMs">,
+    private readonly config: Pick<RelayConfig, "heartbeatIntervalMs" | "presenceTimeoutMs" | "signedHoldMs" | "signedFreshnessMs">,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly hooks: ReplayGuardHooks,
@@ -122,7 +122,11 @@ export class ReplayGuard {
   admit(message: RoutedMessage, channel: string, bytes: number, deliver: () => void): void {
     const peer = message.sourceServerId;
     const bound = this.bounds.get(peer);
-    if (bound && !this.held.has(peer) && message.ts >= this.floor(bound, message.docId, channel)) return deliver();
+    if (bound && !this.held.has(peer)) {
+      const age = this.freshness(bound, message.ts);
+      if (age) return this.hooks.drop(age);
+      if (message.ts >= this.floor(bound, message.docId, channel)) return deliver();
+    }
     // Suspect (below its floor) needs a bound drawn after now; unknown needs any bound.
     const suspect = bound !== undefined && message.ts < this.floor(bound, message.docId, channel);
     this.hold(peer, { message, channel, bytes, heldAtMs: this.now(), minGeneration: suspect ? this.generation + 1 : 0, deliver });
@@ -166,6 +170,19 @@ export class ReplayGuard {
     for (const entry of this.heard.values()) entry.atMs -= stepMs;
   }
 
+  /**
+   * Freshness (PROTOCOL.md section 8) in the SENDER's clock: its age is our now plus the bound of
+   * its clock, minus its stamp. Judged here rather than against our own clock, relays need not agree
+   * on the time at all (the fuzzer found a 3 s skew with a 3 s window cut two relays apart); the
+   * bound is a lower one, so the age is at most one delivery short of the truth.
+   */
+  private freshness(bound: PeerBound, ts: number): "stale" | "future" | null {
+    const senderNow = this.now() + bound.offsetMs;
+    if (ts < senderNow - this.config.signedFreshnessMs) return "stale";
+    if (ts > senderNow + this.config.signedFreshnessMs) return "future";
+    return null;
+  }
+
   private floor(bound: PeerBound, docId: string, channel: string): number {
     const onDocChannel = channel.startsWith("lfcc:doc:") || channel.startsWith("lfcc:presence:");
     const subscribedAt = (onDocChannel ? this.subscribedAtMs.get(docId) : undefined) ?? this.startedAtMs;
@@ -201,7 +218,9 @@ export class ReplayGuard {
       if (bound.generation < first.minGeneration) break; // waits for the fresh echo; keep order
       list.shift();
       this.forgetHeld(first);
-      if (first.message.ts >= this.floor(bound, first.message.docId, first.channel)) first.deliver();
+      const age = this.freshness(bound, first.message.ts);
+      if (age) this.hooks.drop(age);
+      else if (first.message.ts >= this.floor(bound, first.message.docId, first.channel)) first.deliver();
       else this.hooks.drop("replayed");
     }
     if (list.length === 0) this.held.delete(peer);

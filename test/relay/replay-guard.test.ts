@@ -7,7 +7,7 @@ import { ReplayGuard, type ReplayVerdict } from "../../relay/core/replay-guard.t
 import type { RoutedMessage } from "../../relay/protocol/messages.ts";
 import { ManualClock, SeededRandom } from "./fakes.ts";
 
-const CONFIG = { heartbeatIntervalMs: 2000, presenceTimeoutMs: 6000, signedHoldMs: 5000 };
+const CONFIG = { heartbeatIntervalMs: 2000, presenceTimeoutMs: 6000, signedHoldMs: 5000, signedFreshnessMs: 30_000 };
 const DOC_CHANNEL = "lfcc:doc:d1";
 
 function setup() {
@@ -50,12 +50,14 @@ describe("ReplayGuard", () => {
     expect(drops).toEqual(["unverified"]);
   });
 
-  it("measures floors in the sender's clock: a peer 30 s behind is not mistaken for a replay", () => {
-    const { clock, delivered, admit, echo } = setup();
-    const behindMs = -30_000;
+  it("judges floors and freshness in the sender's clock: a peer 45 s behind is neither a replay nor stale", () => {
+    const { clock, delivered, drops, admit, echo } = setup();
+    const behindMs = -45_000; // further apart than the 30 s freshness window
     echo("s2", clock.now() + behindMs);
     admit("fresh", "s2", clock.now() + behindMs + 1);
+    admit("old", "s2", clock.now() + behindMs - 31_000); // 31 s old by s2's own clock
     expect(delivered).toEqual(["fresh"]);
+    expect(drops).toEqual(["stale"]);
   });
 
   it("drops, as replayed, a message sent on a channel before we subscribed to it, once a fresh echo confirms", async () => {
