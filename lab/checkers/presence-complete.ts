@@ -82,7 +82,10 @@ function lateLeaves(scenario: Scenario, obs: Observations): string[] {
   const timing = relayTiming(scenario, DEFAULT_RELAY_CONFIG);
   const crashBoundMs = timing.presenceTimeoutMs + 2 * timing.heartbeatIntervalMs + CRASH_SLACK_MS;
   const network = withReconnectLag(faultWindows(scenario, ["crash", "stop", "clockSkew"]), scenario);
-  const notForCrash = faultWindows(scenario).filter((w) => w.kind === "clockSkew" || w.kind === "latency");
+  // Without a cluster secret anyone may publish: replayed beats and rosters can keep a crashed
+  // server's clients alive and no relay can tell (PROTOCOL.md section 6), so they void the crash bound.
+  const unsignedReplay = (w: FaultWindow) => w.kind === "redisInject" && !scenario.relay.clusterSecret;
+  const notForCrash = faultWindows(scenario).filter((w) => w.kind === "clockSkew" || w.kind === "latency" || unsignedReplay(w));
   const problems: string[] = [];
   for (const ended of obs.sessions.filter((s): s is SessionObservation & { endMs: number } => s.endMs !== null)) {
     const graceful = ended.endReason === "leave" || ended.endReason === "stop";

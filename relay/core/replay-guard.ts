@@ -118,17 +118,16 @@ export class ReplayGuard {
     this.subscribedAtMs.delete(docId);
   }
 
-  /** A signed, fresh, well-formed routed message (not a beat): delivered now, later, or never. */
+  /** A signed, well-formed routed message (not a beat): delivered now, later, or never. */
   admit(message: RoutedMessage, channel: string, bytes: number, deliver: () => void): void {
     const peer = message.sourceServerId;
     const bound = this.bounds.get(peer);
-    if (bound && !this.held.has(peer)) {
-      const age = this.freshness(bound, message.ts);
-      if (age) return this.hooks.drop(age);
-      if (message.ts >= this.floor(bound, message.docId, channel)) return deliver();
-    }
-    // Suspect (below its floor) needs a bound drawn after now; unknown needs any bound.
-    const suspect = bound !== undefined && message.ts < this.floor(bound, message.docId, channel);
+    const passes = bound !== undefined && this.verdict(bound, message, channel) === null;
+    if (passes && !this.held.has(peer)) return deliver();
+    // Unknown peer: any bound decides. Failing under the bound we have (below its floor, or stale or
+    // future by it): a replay, or a clock stepped since that bound, so only a bound drawn after now
+    // decides (our clock jumping forward leaves a bound too high, and its senders' news look stale).
+    const suspect = bound !== undefined && !passes;
     this.hold(peer, { message, channel, bytes, heldAtMs: this.now(), minGeneration: suspect ? this.generation + 1 : 0, deliver });
     if (suspect) this.rotateIfAllowed();
     else if (!bound) this.hooks.beatSoon();
@@ -171,13 +170,21 @@ export class ReplayGuard {
   }
 
   /**
+   * Null when `message`, received at `receivedAtMs`, passes under `bound`: fresh in the sender's
+   * clock when it arrived (waiting for a bound ages nothing), and not below its floor.
+   */
+  private verdict(bound: PeerBound, message: RoutedMessage, channel: string, receivedAtMs = this.now()): "stale" | "future" | "replayed" | null {
+    return this.freshness(bound, message.ts, receivedAtMs) ?? (message.ts < this.floor(bound, message.docId, channel) ? "replayed" : null);
+  }
+
+  /**
    * Freshness (PROTOCOL.md section 8) in the SENDER's clock: its age is our now plus the bound of
    * its clock, minus its stamp. Judged here rather than against our own clock, relays need not agree
    * on the time at all (the fuzzer found a 3 s skew with a 3 s window cut two relays apart); the
    * bound is a lower one, so the age is at most one delivery short of the truth.
    */
-  private freshness(bound: PeerBound, ts: number): "stale" | "future" | null {
-    const senderNow = this.now() + bound.offsetMs;
+  private freshness(bound: PeerBound, ts: number, atMs: number): "stale" | "future" | null {
+    const senderNow = atMs + bound.offsetMs;
     if (ts < senderNow - this.config.signedFreshnessMs) return "stale";
     if (ts > senderNow + this.config.signedFreshnessMs) return "future";
     return null;
@@ -218,10 +225,9 @@ export class ReplayGuard {
       if (bound.generation < first.minGeneration) break; // waits for the fresh echo; keep order
       list.shift();
       this.forgetHeld(first);
-      const age = this.freshness(bound, first.message.ts);
-      if (age) this.hooks.drop(age);
-      else if (first.message.ts >= this.floor(bound, first.message.docId, first.channel)) first.deliver();
-      else this.hooks.drop("replayed");
+      const verdict = this.verdict(bound, first.message, first.channel, first.heldAtMs);
+      if (verdict === null) first.deliver();
+      else this.hooks.drop(verdict);
     }
     if (list.length === 0) this.held.delete(peer);
   }

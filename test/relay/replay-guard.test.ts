@@ -50,13 +50,17 @@ describe("ReplayGuard", () => {
     expect(drops).toEqual(["unverified"]);
   });
 
-  it("judges floors and freshness in the sender's clock: a peer 45 s behind is neither a replay nor stale", () => {
-    const { clock, delivered, drops, admit, echo } = setup();
+  it("judges floors and freshness in the sender's clock: a peer 45 s behind is neither a replay nor stale", async () => {
+    const { clock, guard, delivered, drops, admit, echo } = setup();
     const behindMs = -45_000; // further apart than the 30 s freshness window
     echo("s2", clock.now() + behindMs);
     admit("fresh", "s2", clock.now() + behindMs + 1);
     admit("old", "s2", clock.now() + behindMs - 31_000); // 31 s old by s2's own clock
     expect(delivered).toEqual(["fresh"]);
+    // Stale by the bound we have: it waits for a bound drawn after it (our clock may have jumped).
+    await clock.advance(CONFIG.heartbeatIntervalMs + 1);
+    guard.sweep(); // draws the new nonce
+    echo("s2", clock.now() + behindMs);
     expect(drops).toEqual(["stale"]);
   });
 
