@@ -129,6 +129,8 @@ export interface RoutingViolationObservation {
   /** The receiving client's senderId. */
   receiver: string;
   detail: string;
+  /** duplicate-delivery: the messageId delivered twice. */
+  messageId?: string;
 }
 
 export interface RoutingObservation {

@@ -159,6 +159,7 @@ export class AttackLedger {
       injectionCount: this.injectionCount,
       honestLatenciesMs: this.latencies,
       replayed: this.replayed,
+      replayedIds: [...this.replayedKeys].map((key) => key.slice(key.indexOf("|") + 1)),
       forged: this.forged,
     };
   }

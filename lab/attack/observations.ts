@@ -44,6 +44,8 @@ export interface AttackObservations {
   /** Routed messages the injector replayed / forged. */
   replayed: number;
   forged: number;
+  /** The messageIds it replayed (routing excuses their second copies when relays do not sign). */
+  replayedIds?: string[];
 }
 
 /** A relay process that ended or stopped serving (noCrash), in either mode. */

@@ -40,7 +40,7 @@ export function runCheckers(scenario: Scenario, obs: Observations): InvariantRes
   if (expect.efficiency) results.push(obs.attack ? EFFICIENCY_NOT_JUDGED : checkEfficiency(honest, expect.efficiency.factor));
   if (expect.snapshots) results.push(checkSnapshots(scenario, honest));
   if (expect.rateLimitFair) results.push(checkRateLimitFair(honest));
-  if (expect.routing) results.push(checkRouting(honest));
+  if (expect.routing) results.push(checkRouting(honest, scenario));
   if (expect.accounting) results.push(checkAccounting(honest));
   if (expect.noCrash) results.push(checkNoCrash(obs));
   if (expect.noInjection) results.push(checkNoInjection(obs));

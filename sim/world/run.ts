@@ -120,7 +120,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
  */
 function routingAlways(scenario: Scenario, observations: Observations): RunRecord["invariants"] {
   if (scenario.expect.routing !== undefined) return [];
-  const result = checkRouting(observations);
+  const result = checkRouting(observations, scenario);
   return result.passed ? [] : [result];
 }
 

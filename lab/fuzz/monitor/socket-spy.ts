@@ -153,7 +153,7 @@ export class SocketSpy implements RelaySocket {
     if (typeof messageId === "string") {
       if (this.seenMessageIds.has(messageId)) {
         this.ctx.duplicate();
-        this.ctx.violation({ kind: "duplicate-delivery", receiver, detail: `${receiver} received ${String(type)} ${messageId} twice` });
+        this.ctx.violation({ kind: "duplicate-delivery", receiver, messageId, detail: `${receiver} received ${String(type)} ${messageId} twice` });
       }
       this.seenMessageIds.add(messageId);
     }
