@@ -123,7 +123,10 @@ export class ReplayGuard {
     const peer = message.sourceServerId;
     const bound = this.bounds.get(peer);
     const passes = bound !== undefined && this.verdict(bound, message, channel) === null;
-    if (passes && !this.held.has(peer)) return deliver();
+    // Passing goes out at once, even past suspects of the same peer: with a bound, only suspects wait
+    // (an unknown peer's backlog is released by its first bound), and a replayer sending stale
+    // copies all the time must not hold the peer's live traffic back (the fuzzer found that too).
+    if (passes) return deliver();
     // Unknown peer: any bound decides. Failing under the bound we have (below its floor, or stale or
     // future by it): a replay, or a clock stepped since that bound, so only a bound drawn after now
     // decides (our clock jumping forward leaves a bound too high, and its senders' news look stale).

@@ -126,4 +126,13 @@ describe("ReplayGuard", () => {
     expect(delivered).toEqual(["live"]);
     expect(drops).toEqual([]);
   });
+
+  it("never holds a peer's live traffic behind suspects (a replayer sending stale copies all the time)", async () => {
+    const { clock, delivered, admit, echo } = setup();
+    echo("s2", clock.now());
+    await clock.advance(60_000);
+    admit("stale-copy", "s2", clock.now() - 40_000); // waits for a fresh bound
+    admit("live", "s2", clock.now());
+    expect(delivered).toEqual(["live"]);
+  });
 });
