@@ -35,10 +35,15 @@ export class ServerLiveness {
   private earlyBeat: unknown = undefined;
   private lastBeatAtMs = -Infinity;
 
+  /** Early beats fire from a timer: contained, like every relay timer (PROTOCOL.md section 8). */
+  private readonly timers: ReturnType<typeof containedClock>;
+
   constructor(
     private readonly ctx: RelayContext,
     private readonly publisher: Publisher,
-  ) {}
+  ) {
+    this.timers = containedClock(ctx.clock, (where, fn) => ctx.contain(where, "redis", fn), "early-beat");
+  }
 
   subscribe(): Promise<void> {
     return this.ctx.bus.subscribe(BEAT_CHANNEL);
@@ -47,26 +52,24 @@ export class ServerLiveness {
   /** One publish per heartbeat (per shard on a cluster); never queued: a stale beat means nothing. */
   beat(): void {
     const { ctx } = this;
-    ctx.clock.clearTimeout(this.earlyBeat as never);
-    this.earlyBeat = undefined;
+    this.stop();
     this.lastBeatAtMs = ctx.clock.now();
     const payload = { seq: ++this.seq, ...ctx.replayGuard?.beatFields() };
     const message = this.publisher.routed(RoutedType.BEAT, BEAT_DOC_ID, SERVER_SENDER, payload);
     this.publisher.publishRouted(BEAT_CHANNEL, message, { queue: false, batch: false });
   }
 
+  /** Cancels a pending early beat (shutdown; or the beat is going out now anyway). */
   stop(): void {
-    this.ctx.clock.clearTimeout(this.earlyBeat as never);
+    this.timers.clearTimeout(this.earlyBeat as never);
     this.earlyBeat = undefined;
   }
 
   /** A beat before the next heartbeat (coalesced, spaced), so a peer's nonce is echoed in a round trip. */
   beatSoon(): void {
     if (this.earlyBeat !== undefined) return;
-    const { ctx } = this;
-    const delayMs = Math.max(EARLY_BEAT_DELAY_MS, this.lastBeatAtMs + EARLY_BEAT_SPACING_MS - ctx.clock.now());
-    const clock = containedClock(ctx.clock, (where, fn) => ctx.contain(where, "redis", fn), "early-beat");
-    this.earlyBeat = clock.setTimeout(() => this.beat(), delayMs);
+    const delayMs = Math.max(EARLY_BEAT_DELAY_MS, this.lastBeatAtMs + EARLY_BEAT_SPACING_MS - this.ctx.clock.now());
+    this.earlyBeat = this.timers.setTimeout(() => this.beat(), delayMs);
   }
 
   onBeat(message: RoutedMessage, link: string): void {

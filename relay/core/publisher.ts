@@ -42,8 +42,10 @@ export class Publisher {
   publishRouted(channel: string, message: RoutedMessage, how: PublishHow): void {
     if (how.batch && this.batcher) return this.batcher.add(channel, message);
     const secret = this.ctx.config.clusterSecret;
-    // Signed history that waits out an outage goes out stamped when it is sent (PublishOptions.restamp).
-    const restamp = secret && how.queue ? () => encodeRouted({ ...message, ts: this.ctx.clock.now() }, secret, channel) : undefined;
+    // Signed history that waits out an outage goes out stamped when it is sent (PublishOptions.restamp);
+    // only a publish the bus will queue needs one (a re-queued failed send keeps its stamp).
+    const queued = secret && how.queue && !this.ctx.bus.isConnected(channel);
+    const restamp = queued ? () => encodeRouted({ ...message, ts: this.ctx.clock.now() }, secret, channel) : undefined;
     this.ctx.bus.publish(channel, encodeRouted(message, secret, channel), { queueWhenDown: how.queue, restamp });
   }
 

@@ -6,24 +6,17 @@
  * invariants were judged), not about the relay's verdict, which depends on PROTOCOL.md section 8.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseScenario } from "../../lab/scenario/index.ts";
-import { acquireServices, type ChaosServices } from "../../chaos/infra/services.ts";
 import { runChaos } from "../../chaos/run.ts";
-import { chaosAvailable } from "./services-available.ts";
+import { chaosAvailable, useChaosServices } from "./services-available.ts";
 
 describe.runIf(chaosAvailable)("attacks in chaos mode", () => {
-  let services: ChaosServices;
-  beforeAll(async () => {
-    services = await acquireServices({ allowContainers: false });
-  });
-  afterAll(async () => {
-    await services?.teardown();
-  });
+  const services = useChaosServices();
 
   test("viewer and editor attackers and a replaying, forging Redis publisher run against real relays", async () => {
     const scenario = parseScenario(readFileSync(new URL("./fixtures/attacks.yaml", import.meta.url), "utf8"), "attacks.yaml");
-    const { record, observations } = await runChaos(scenario, { services });
+    const { record, observations } = await runChaos(scenario, { services: services() });
     const attack = observations.attack!;
     expect(new Set(attack.sessions.map((s) => s.attacker))).toEqual(new Set(["a1", "a2"]));
     expect(attack.sessions.every((s) => s.frames.length > 0)).toBe(true);

@@ -4,11 +4,10 @@
  * partition) that the shared checkers judge. One redis-server + Toxiproxy for the whole file.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseScenario } from "../../lab/scenario/index.ts";
-import { acquireServices, type ChaosServices } from "../../chaos/infra/services.ts";
 import { runChaos } from "../../chaos/run.ts";
-import { chaosAvailable, missingServicesMessage, mustRunChaos } from "./services-available.ts";
+import { chaosAvailable, missingServicesMessage, mustRunChaos, useChaosServices } from "./services-available.ts";
 
 const fixture = (name: string) => {
   const file = new URL(`./fixtures/${name}`, import.meta.url);
@@ -22,16 +21,10 @@ test.runIf(mustRunChaos || chaosAvailable)("redis-server and toxiproxy-server ar
 });
 
 describe.runIf(chaosAvailable)("lfcc chaos against real infrastructure", () => {
-  let services: ChaosServices;
-  beforeAll(async () => {
-    services = await acquireServices({ allowContainers: false });
-  });
-  afterAll(async () => {
-    await services?.teardown();
-  });
+  const services = useChaosServices();
 
   test("a SIGKILLed relay: its clients reconnect elsewhere, nothing is lost, peers see them leave", async () => {
-    const { record, observations } = await runChaos(fixture("crash.yaml"), { services });
+    const { record, observations } = await runChaos(fixture("crash.yaml"), { services: services() });
     expect(record.invariants, JSON.stringify(record.invariants)).toSatisfy((list: typeof record.invariants) => list.every((r) => r.passed));
     expect(record.mode).toBe("chaos");
     expect(record.traceHash).toBeNull();
@@ -50,7 +43,7 @@ describe.runIf(chaosAvailable)("lfcc chaos against real infrastructure", () => {
   });
 
   test("Redis unreachable for 2 s with a 20-message queue: the queue stays bounded, overflows, and every edit still arrives", async () => {
-    const { record } = await runChaos(fixture("redis-outage.yaml"), { services });
+    const { record } = await runChaos(fixture("redis-outage.yaml"), { services: services() });
     expect(record.invariants, JSON.stringify(record.invariants)).toSatisfy((list: typeof record.invariants) => list.every((r) => r.passed));
     expect(record.invariants.map((r) => r.name)).toEqual(["converge", "noDataLoss", "queueBound"]);
     expect(record.metrics.queuedMax).toBeGreaterThan(0);
@@ -62,7 +55,7 @@ describe.runIf(chaosAvailable)("lfcc chaos against real infrastructure", () => {
   });
 
   test("s2 partitioned from Redis: both sides edit, and merge after the heal", async () => {
-    const { record } = await runChaos(fixture("partition.yaml"), { services });
+    const { record } = await runChaos(fixture("partition.yaml"), { services: services() });
     expect(record.invariants, JSON.stringify(record.invariants)).toSatisfy((list: typeof record.invariants) => list.every((r) => r.passed));
     expect(record.faults?.[0]?.detail).toContain("1 proxies disabled");
     // Only s2 lost Redis, so only s2 queued.
@@ -71,7 +64,7 @@ describe.runIf(chaosAvailable)("lfcc chaos against real infrastructure", () => {
   });
 
   test("every other fault kind is really applied, and clockSkew is reported as skipped", async () => {
-    const { record, observations } = await runChaos(fixture("every-fault.yaml"), { services });
+    const { record, observations } = await runChaos(fixture("every-fault.yaml"), { services: services() });
     expect(record.invariants, JSON.stringify(record.invariants)).toSatisfy((list: typeof record.invariants) => list.every((r) => r.passed));
     const byKind = Object.fromEntries((record.faults ?? []).map((f) => [f.kind, f]));
     expect(Object.keys(byKind).sort()).toEqual(["clockSkew", "disconnect", "join", "latency", "leave", "redisRestart", "slowClient", "stop"]);

@@ -5,25 +5,18 @@
  * SIGKILLs and restarts only r3's redis-server. And the seed's nginx in front of the relays.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseScenario } from "../../lab/scenario/index.ts";
-import { acquireServices, type ChaosServices } from "../../chaos/infra/services.ts";
 import { runChaos } from "../../chaos/run.ts";
-import { chaosAvailable } from "./services-available.ts";
+import { chaosAvailable, useChaosServices } from "./services-available.ts";
 
 describe.runIf(chaosAvailable)("lfcc chaos on a real Redis Cluster", () => {
-  let services: ChaosServices;
-  beforeAll(async () => {
-    services = await acquireServices({ allowContainers: false });
-  });
-  afterAll(async () => {
-    await services?.teardown();
-  });
+  const services = useChaosServices();
 
   test("one master unreachable, another restarted: every invariant holds", async () => {
     const file = "test/chaos/fixtures/redis-shards.yaml";
     const scenario = parseScenario(readFileSync(file, "utf8"), file);
-    const { record, relayLogs } = await runChaos(scenario, { services });
+    const { record, relayLogs } = await runChaos(scenario, { services: services() });
     expect(record.invariants, JSON.stringify(record.invariants)).toSatisfy((list: typeof record.invariants) => list.every((r) => r.passed));
     expect(record.faults?.[0]).toMatchObject({ kind: "redisOutage", detail: "disabled every relay->r2 proxy: 2 proxies disabled" });
     expect(record.faults?.[1]?.detail).toBe("redis-server r3 killed and restarted (cluster ok again)");
@@ -38,7 +31,7 @@ describe.runIf(chaosAvailable)("lfcc chaos on a real Redis Cluster", () => {
   test("nginx in front (hash on docId): a document's clients share a relay, and a crashed relay's clients come back through nginx", async () => {
     const file = "test/chaos/fixtures/nginx.yaml";
     const scenario = parseScenario(readFileSync(file, "utf8"), file);
-    const { record, observations } = await runChaos(scenario, { services });
+    const { record, observations } = await runChaos(scenario, { services: services() });
     expect(record.invariants, JSON.stringify(record.invariants)).toSatisfy((list: typeof record.invariants) => list.every((r) => r.passed));
     const before = observations.sessions.filter((s) => s.startMs < 2_000);
     const docOf = new Map(before.map((s) => [s.client, s.docId]));

@@ -3,7 +3,8 @@
  * skips them LOUDLY (a warning saying what is missing and how to install it); with CI=true a
  * missing binary fails the suite instead, because CI must always exercise chaos mode.
  */
-import { missingServices } from "../../chaos/infra/services.ts";
+import { afterAll, beforeAll } from "vitest";
+import { acquireServices, missingServices, type ChaosServices } from "../../chaos/infra/services.ts";
 
 const missing = missingServices();
 export const chaosAvailable = missing.length === 0;
@@ -15,4 +16,19 @@ if (!chaosAvailable && !mustRunChaos) {
 
 export function missingServicesMessage(): string {
   return missing.join("; ");
+}
+
+/**
+ * Real chaos services (redis-server, Toxiproxy) for the enclosing `describe`: started before its
+ * tests, torn down after them. Call the returned getter inside a test.
+ */
+export function useChaosServices(): () => ChaosServices {
+  let services: ChaosServices | undefined;
+  beforeAll(async () => {
+    services = await acquireServices({ allowContainers: false });
+  });
+  afterAll(async () => {
+    await services?.teardown();
+  });
+  return () => services!;
 }
